@@ -1,0 +1,447 @@
+/**
+ * Events ⇄ columns of one EventBatch. This file is the one table of which fields each kind
+ * writes to which column, in which order; writer and reader both go through it.
+ *
+ * Every event writes kind, time, cpu, tid. Then, by kind (column:field):
+ *   window_enter    num:site task:task req:req ctx:ctx lock:lock num:flags link:link owner:owner
+ *   window_exit     num:site req:req link:next
+ *   lock_acquire    num:api lock:lock num:seen [link:link]
+ *   lock_acquired   num:api lock:lock num:ok num:seen [link:link]
+ *   lock_release    lock:lock num:seen [link:link]
+ *   contention_begin lock:lock num:flags
+ *   contention_end  lock:lock num:ret
+ *   io_submit       ctx:ctx req:req num:opcode num:flags
+ *   io_link         ctx:ctx req:req link:target
+ *   io_queue_async  ctx:ctx req:req num:opcode
+ *   io_complete     ctx:ctx req:req num:res
+ *   io_fail_link    ctx:ctx req:req link:link
+ *   req_free        req:req
+ *   window_summary  num:site num:duration task:task req:req ctx:ctx lock:lock num:flags
+ *                   link:link owner:owner num:heldAtEntry link:next num:overflow num:opCount
+ *                   then per op: num:op num:api time:ts link:link
+ *   totals          ctx:ctx num:windows num:walks num:walksLockedInside num:chainTails
+ *   lost            num:count num:span
+ *   probe_misses    num:probe num:missed
+ *   marker          num:marker num:stringIndex
+ */
+import type { Addr } from '../util/addr.js';
+import { assertUnreachable } from '../util/assert-unreachable.js';
+import type { DurationNs, RelNs } from '../util/time.js';
+import type { CaptureEvent, EventKind, LinkSnapshot, WindowOp } from './events.js';
+import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
+import { ByteSink, ByteSource, ColumnFormatError } from './varint.js';
+
+export const KIND_CODES: { readonly [K in EventKind]: number } = {
+  window_enter: 1,
+  window_exit: 2,
+  lock_acquire: 3,
+  lock_acquired: 4,
+  lock_release: 5,
+  contention_begin: 6,
+  contention_end: 7,
+  io_submit: 8,
+  io_link: 9,
+  io_queue_async: 10,
+  io_complete: 11,
+  io_fail_link: 12,
+  req_free: 13,
+  window_summary: 14,
+  totals: 15,
+  lost: 16,
+  probe_misses: 17,
+  marker: 18,
+};
+
+const KIND_BY_CODE: readonly (EventKind | undefined)[] = (() => {
+  const table: (EventKind | undefined)[] = [];
+  for (const [kind, code] of Object.entries(KIND_CODES) as [EventKind, number][]) {
+    table[code] = kind;
+  }
+  return table;
+})();
+
+/** A window_summary records at most this many lock operations (the kernel's buffer). */
+export const MAX_WINDOW_OPS = 64;
+
+/** The columns of a batch as stored (field names of the EventBatch message). */
+export interface BatchColumns {
+  readonly count: number;
+  readonly kind: Uint8Array;
+  readonly time: Uint8Array;
+  readonly cpu: Uint8Array;
+  readonly tid: Uint8Array;
+  readonly req: Uint8Array;
+  readonly link: Uint8Array;
+  readonly ctx: Uint8Array;
+  readonly lock: Uint8Array;
+  readonly task: Uint8Array;
+  readonly owner: Uint8Array;
+  readonly num: Uint8Array;
+  readonly strings: readonly string[];
+}
+
+type AddrColumn = 'req' | 'link' | 'ctx' | 'lock' | 'task' | 'owner';
+
+/** Builds one batch. Create, add events, then `finish()`. */
+export class BatchEncoder {
+  private readonly kind = new ByteSink(1024);
+  private readonly time = new ByteSink(2048);
+  private readonly cpu = new ByteSink(1024);
+  private readonly tid = new ByteSink(1024);
+  private readonly num = new ByteSink(2048);
+  private readonly addrSinks: Record<AddrColumn, ByteSink> = {
+    req: new ByteSink(),
+    link: new ByteSink(),
+    ctx: new ByteSink(),
+    lock: new ByteSink(),
+    task: new ByteSink(),
+    owner: new ByteSink(),
+  };
+  private readonly prevAddr: Record<AddrColumn, number> = { req: 0, link: 0, ctx: 0, lock: 0, task: 0, owner: 0 };
+  private prevTime = 0;
+  private prevTid = 0;
+  private readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  private n = 0;
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Bytes written so far (to cut batches by size). */
+  get size(): number {
+    let s = this.kind.length + this.time.length + this.cpu.length + this.tid.length + this.num.length;
+    for (const sink of Object.values(this.addrSinks)) {
+      s += sink.length;
+    }
+    return s;
+  }
+
+  private addr(column: AddrColumn, value: Addr): void {
+    this.addrSinks[column].svarint(value - this.prevAddr[column]);
+    this.prevAddr[column] = value;
+  }
+
+  private ts(t: RelNs): void {
+    this.time.svarint(t - this.prevTime);
+    this.prevTime = t;
+  }
+
+  private snapshot(s: LinkSnapshot): void {
+    if (s.seen) {
+      this.num.uvarint(1);
+      this.addr('link', s.link);
+    } else {
+      this.num.uvarint(0);
+    }
+  }
+
+  private string(text: string): number {
+    let i = this.stringIndex.get(text);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(text);
+      this.stringIndex.set(text, i);
+    }
+    return i;
+  }
+
+  add(e: CaptureEvent): void {
+    this.kind.byte(KIND_CODES[e.kind]);
+    this.ts(e.ts);
+    this.cpu.svarint(e.cpu);
+    this.tid.svarint(e.tid - this.prevTid);
+    this.prevTid = e.tid;
+    const num = this.num;
+    switch (e.kind) {
+      case 'window_enter':
+        num.uvarint(WALK_SITES.indexOf(e.site));
+        this.addr('task', e.task);
+        this.addr('req', e.req);
+        this.addr('ctx', e.ctx);
+        this.addr('lock', e.lock);
+        num.uvarint(e.flags);
+        this.addr('link', e.link);
+        this.addr('owner', e.owner);
+        break;
+      case 'window_exit':
+        num.uvarint(WALK_SITES.indexOf(e.site));
+        this.addr('req', e.req);
+        this.addr('link', e.next);
+        break;
+      case 'lock_acquire':
+        num.uvarint(LOCK_APIS.indexOf(e.api));
+        this.addr('lock', e.lock);
+        this.snapshot(e.snapshot);
+        break;
+      case 'lock_acquired':
+        num.uvarint(LOCK_APIS.indexOf(e.api));
+        this.addr('lock', e.lock);
+        num.uvarint(e.ok ? 1 : 0);
+        this.snapshot(e.snapshot);
+        break;
+      case 'lock_release':
+        this.addr('lock', e.lock);
+        this.snapshot(e.snapshot);
+        break;
+      case 'contention_begin':
+        this.addr('lock', e.lock);
+        num.uvarint(e.flags);
+        break;
+      case 'contention_end':
+        this.addr('lock', e.lock);
+        num.svarint(e.ret);
+        break;
+      case 'io_submit':
+        this.addr('ctx', e.ctx);
+        this.addr('req', e.req);
+        num.uvarint(e.opcode);
+        num.uvarint(e.flags);
+        break;
+      case 'io_link':
+        this.addr('ctx', e.ctx);
+        this.addr('req', e.req);
+        this.addr('link', e.target);
+        break;
+      case 'io_queue_async':
+        this.addr('ctx', e.ctx);
+        this.addr('req', e.req);
+        num.uvarint(e.opcode);
+        break;
+      case 'io_complete':
+        this.addr('ctx', e.ctx);
+        this.addr('req', e.req);
+        num.svarint(e.res);
+        break;
+      case 'io_fail_link':
+        this.addr('ctx', e.ctx);
+        this.addr('req', e.req);
+        this.addr('link', e.link);
+        break;
+      case 'req_free':
+        this.addr('req', e.req);
+        break;
+      case 'window_summary':
+        if (e.ops.length > MAX_WINDOW_OPS) {
+          throw new RangeError(`window_summary with ${e.ops.length} ops (max ${MAX_WINDOW_OPS})`);
+        }
+        num.uvarint(WALK_SITES.indexOf(e.site));
+        num.uvarint(e.duration);
+        this.addr('task', e.task);
+        this.addr('req', e.req);
+        this.addr('ctx', e.ctx);
+        this.addr('lock', e.lock);
+        num.uvarint(e.flags);
+        this.addr('link', e.link);
+        this.addr('owner', e.owner);
+        num.uvarint(HELD_AT_ENTRY.indexOf(e.heldAtEntry));
+        this.addr('link', e.next);
+        num.uvarint(e.opsOverflow ? 1 : 0);
+        num.uvarint(e.ops.length);
+        for (const op of e.ops) {
+          num.uvarint(WINDOW_OPS.indexOf(op.op));
+          num.uvarint(LOCK_APIS.indexOf(op.api));
+          this.ts(op.ts);
+          this.addr('link', op.link);
+        }
+        // The next event's time is a delta from the window's start, not from its last op.
+        this.prevTime = e.ts;
+        break;
+      case 'totals':
+        this.addr('ctx', e.ctx);
+        num.uvarint(e.windows);
+        num.uvarint(e.walks);
+        num.uvarint(e.walksLockedInside);
+        num.uvarint(e.chainTails);
+        break;
+      case 'lost':
+        num.uvarint(e.count);
+        num.uvarint(e.span);
+        break;
+      case 'probe_misses':
+        num.uvarint(e.probe);
+        num.uvarint(e.missed);
+        break;
+      case 'marker':
+        num.uvarint(MARKERS.indexOf(e.marker));
+        num.uvarint(this.string(e.text));
+        break;
+      default:
+        assertUnreachable(e);
+    }
+    this.n++;
+  }
+
+  finish(): BatchColumns {
+    const a = this.addrSinks;
+    return {
+      count: this.n,
+      kind: this.kind.bytes(),
+      time: this.time.bytes(),
+      cpu: this.cpu.bytes(),
+      tid: this.tid.bytes(),
+      req: a.req.bytes(),
+      link: a.link.bytes(),
+      ctx: a.ctx.bytes(),
+      lock: a.lock.bytes(),
+      task: a.task.bytes(),
+      owner: a.owner.bytes(),
+      num: this.num.bytes(),
+      strings: [...this.strings],
+    };
+  }
+}
+
+function pick<T>(table: readonly T[], index: number, what: string): T {
+  const v = table[index];
+  if (v === undefined) {
+    throw new ColumnFormatError(`unknown ${what} code ${index}`);
+  }
+  return v;
+}
+
+/** Columns back to events. Throws ColumnFormatError on malformed columns (caught by the reader). */
+export function decodeBatch(c: BatchColumns): CaptureEvent[] {
+  const kind = new ByteSource(c.kind, 'kind');
+  const time = new ByteSource(c.time, 'time');
+  const cpuCol = new ByteSource(c.cpu, 'cpu');
+  const tidCol = new ByteSource(c.tid, 'tid');
+  const num = new ByteSource(c.num, 'num');
+  const cols = {
+    req: new ByteSource(c.req, 'req'),
+    link: new ByteSource(c.link, 'link'),
+    ctx: new ByteSource(c.ctx, 'ctx'),
+    lock: new ByteSource(c.lock, 'lock'),
+    task: new ByteSource(c.task, 'task'),
+    owner: new ByteSource(c.owner, 'owner'),
+  };
+  const prev = { req: 0, link: 0, ctx: 0, lock: 0, task: 0, owner: 0 };
+  const addr = (column: AddrColumn): Addr => {
+    const v = prev[column] + cols[column].svarint();
+    prev[column] = v;
+    return v as Addr;
+  };
+  let prevTime = 0;
+  const ts = (): RelNs => {
+    prevTime += time.svarint();
+    return prevTime as RelNs;
+  };
+  const snapshot = (): LinkSnapshot => (num.uvarint() === 1 ? { seen: true, link: addr('link') } : { seen: false });
+  let prevTid = 0;
+  const out: CaptureEvent[] = new Array<CaptureEvent>(c.count);
+  for (let i = 0; i < c.count; i++) {
+    const k = KIND_BY_CODE[kind.byte()];
+    if (k === undefined) {
+      throw new ColumnFormatError(`event ${i} has an unknown kind`);
+    }
+    const t = ts();
+    const cpu = cpuCol.svarint();
+    prevTid += tidCol.svarint();
+    const tid = prevTid;
+    let e: CaptureEvent;
+    switch (k) {
+      case 'window_enter':
+        e = {
+          kind: k, ts: t, cpu, tid,
+          site: pick(WALK_SITES, num.uvarint(), 'walk site'),
+          task: addr('task'), req: addr('req'), ctx: addr('ctx'), lock: addr('lock'),
+          flags: num.uvarint(), link: addr('link'), owner: addr('owner'),
+        };
+        break;
+      case 'window_exit':
+        e = { kind: k, ts: t, cpu, tid, site: pick(WALK_SITES, num.uvarint(), 'walk site'), req: addr('req'), next: addr('link') };
+        break;
+      case 'lock_acquire':
+        e = { kind: k, ts: t, cpu, tid, api: pick(LOCK_APIS, num.uvarint(), 'lock api'), lock: addr('lock'), snapshot: snapshot() };
+        break;
+      case 'lock_acquired': {
+        const api = pick(LOCK_APIS, num.uvarint(), 'lock api');
+        const lock = addr('lock');
+        const ok = num.uvarint() === 1;
+        e = { kind: k, ts: t, cpu, tid, api, lock, ok, snapshot: snapshot() };
+        break;
+      }
+      case 'lock_release':
+        e = { kind: k, ts: t, cpu, tid, lock: addr('lock'), snapshot: snapshot() };
+        break;
+      case 'contention_begin':
+        e = { kind: k, ts: t, cpu, tid, lock: addr('lock'), flags: num.uvarint() };
+        break;
+      case 'contention_end':
+        e = { kind: k, ts: t, cpu, tid, lock: addr('lock'), ret: num.svarint() };
+        break;
+      case 'io_submit':
+        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), opcode: num.uvarint(), flags: num.uvarint() };
+        break;
+      case 'io_link':
+        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), target: addr('link') };
+        break;
+      case 'io_queue_async':
+        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), opcode: num.uvarint() };
+        break;
+      case 'io_complete':
+        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), res: num.svarint() };
+        break;
+      case 'io_fail_link':
+        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), link: addr('link') };
+        break;
+      case 'req_free':
+        e = { kind: k, ts: t, cpu, tid, req: addr('req') };
+        break;
+      case 'window_summary': {
+        const site = pick(WALK_SITES, num.uvarint(), 'walk site');
+        const duration = num.uvarint() as DurationNs;
+        const task = addr('task');
+        const req = addr('req');
+        const ctx = addr('ctx');
+        const lock = addr('lock');
+        const flags = num.uvarint();
+        const link = addr('link');
+        const owner = addr('owner');
+        const heldAtEntry = pick(HELD_AT_ENTRY, num.uvarint(), 'held-at-entry');
+        const next = addr('link');
+        const opsOverflow = num.uvarint() === 1;
+        const opCount = num.uvarint();
+        if (opCount > MAX_WINDOW_OPS) {
+          throw new ColumnFormatError(`window_summary with ${opCount} ops (max ${MAX_WINDOW_OPS})`);
+        }
+        const ops: WindowOp[] = [];
+        for (let j = 0; j < opCount; j++) {
+          const op = pick(WINDOW_OPS, num.uvarint(), 'window op');
+          const api = pick(LOCK_APIS, num.uvarint(), 'lock api');
+          ops.push({ op, api, ts: ts(), link: addr('link') });
+        }
+        prevTime = t;
+        e = { kind: k, ts: t, cpu, tid, site, duration, task, req, ctx, lock, flags, link, owner, heldAtEntry, next, ops, opsOverflow };
+        break;
+      }
+      case 'totals':
+        e = {
+          kind: k, ts: t, cpu, tid, ctx: addr('ctx'),
+          windows: num.uvarint(), walks: num.uvarint(), walksLockedInside: num.uvarint(), chainTails: num.uvarint(),
+        };
+        break;
+      case 'lost':
+        e = { kind: k, ts: t, cpu, tid, count: num.uvarint(), span: num.uvarint() as DurationNs };
+        break;
+      case 'probe_misses':
+        e = { kind: k, ts: t, cpu, tid, probe: num.uvarint(), missed: num.uvarint() };
+        break;
+      case 'marker': {
+        const marker = pick(MARKERS, num.uvarint(), 'marker');
+        const text = pick(c.strings, num.uvarint(), 'string');
+        e = { kind: k, ts: t, cpu, tid, marker, text };
+        break;
+      }
+      default:
+        return assertUnreachable(k);
+    }
+    out[i] = e;
+  }
+  for (const [name, src] of [['kind', kind], ['time', time], ['cpu', cpuCol], ['tid', tidCol], ['num', num], ...Object.entries(cols)] as const) {
+    if (!src.atEnd) {
+      throw new ColumnFormatError(`column "${name}" has ${src.remaining} bytes left after ${c.count} events`);
+    }
+  }
+  return out;
+}

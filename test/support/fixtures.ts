@@ -1,0 +1,40 @@
+/** Builders for synthetic captures: a header and events with readable defaults. */
+import type { CaptureHeader, ProbeSite } from '../../main/core/capture/header.js';
+import { makeHeader } from '../../main/core/capture/header.js';
+import type { Addr } from '../../main/core/util/addr.js';
+import type { RelNs } from '../../main/core/util/time.js';
+
+/** A kernel address as Lockscope stores it (bias 0): 0xffff8880_0000_0000 + offset. */
+export function kaddr(offset: number): Addr {
+  return (-0x777800000000 + offset) as Addr;
+}
+
+export const t = (ns: number): RelNs => ns as RelNs;
+
+export const FULL_PLAN: readonly ProbeSite[] = [
+  { role: 'window_entry', target: 'io_wq_free_work', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'window_return', target: 'io_wq_free_work', mechanism: 'kretprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquire', target: 'mutex_lock', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquired', target: 'mutex_lock', mechanism: 'kretprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquire', target: 'mutex_trylock', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquired', target: 'mutex_trylock', mechanism: 'kretprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'lock_release', target: 'mutex_unlock', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
+];
+
+export function header(over: Partial<CaptureHeader> = {}): CaptureHeader {
+  return {
+    ...makeHeader({
+      target: { host: 'lab-6.1', kernelRelease: '6.1.0-test', arch: 'x86_64', bpftraceVersion: '0.17.0', preemptRt: false },
+      clock: 'CLOCK_MONOTONIC',
+      baseNs: 123_456_789_000_000n,
+      startWallTime: '2026-11-25T00:00:00.000Z',
+      addrBias: 0n,
+      probes: FULL_PLAN,
+      offsets: [{ member: 'io_kiocb.link', offset: 184, size: 8 }],
+      grain: 'raw',
+      source: 'synthetic',
+      notes: [],
+    }),
+    ...over,
+  };
+}
