@@ -12,13 +12,13 @@ export function kaddr(offset: number): Addr {
 export const t = (ns: number): RelNs => ns as RelNs;
 
 export const FULL_PLAN: readonly ProbeSite[] = [
-  { role: 'window_entry', target: 'io_wq_free_work', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
-  { role: 'window_return', target: 'io_wq_free_work', mechanism: 'kretprobe', attached: true, reason: 'symbol present', missesCounted: true },
-  { role: 'lock_acquire', target: 'mutex_lock', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
-  { role: 'lock_acquired', target: 'mutex_lock', mechanism: 'kretprobe', attached: true, reason: 'symbol present', missesCounted: true },
-  { role: 'lock_acquire', target: 'mutex_trylock', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
-  { role: 'lock_acquired', target: 'mutex_trylock', mechanism: 'kretprobe', attached: true, reason: 'symbol present', missesCounted: true },
-  { role: 'lock_release', target: 'mutex_unlock', mechanism: 'kprobe', attached: true, reason: 'symbol present', missesCounted: true },
+  { role: 'window_entry', target: 'io_wq_free_work', mechanism: 'kprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'window_return', target: 'io_wq_free_work', mechanism: 'kretprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquire', target: 'mutex_lock', mechanism: 'kprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquired', target: 'mutex_lock', mechanism: 'kretprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquire', target: 'mutex_trylock', mechanism: 'kprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquired', target: 'mutex_trylock', mechanism: 'kretprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_release', target: 'mutex_unlock', mechanism: 'kprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
 ];
 
 export function header(over: Partial<CaptureHeader> = {}): CaptureHeader {

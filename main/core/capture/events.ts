@@ -54,7 +54,7 @@ export interface WindowEnterEvent extends EventBase {
   readonly lock: Addr;
   readonly flags: number;
   readonly link: Addr;
-  /** `lock->owner` word at entry (task pointer | 3 flag bits); NULL when not read. */
+  /** `lock->owner` word at entry (task pointer | 3 flag bits); 0 when the mutex was free. */
   readonly owner: Addr;
 }
 

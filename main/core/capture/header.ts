@@ -22,12 +22,19 @@ export type ProbeMechanism = (typeof PROBE_MECHANISMS)[number];
 export const GRAINS = ['summary', 'raw'] as const;
 export type Grain = (typeof GRAINS)[number];
 
+/**
+ * attached: probed. absent: the target has no such function or tracepoint, so nothing there can
+ * happen unseen. unavailable: it exists but was not attached, so its hits go unseen.
+ */
+export const PROBE_STATUSES = ['attached', 'absent', 'unavailable'] as const;
+export type ProbeStatus = (typeof PROBE_STATUSES)[number];
+
 export interface ProbeSite {
   readonly role: ProbeRole;
   /** Kernel function ("mutex_lock") or tracepoint ("io_uring:io_uring_link"). */
   readonly target: string;
   readonly mechanism: ProbeMechanism;
-  readonly attached: boolean;
+  readonly status: ProbeStatus;
   /** Why this mechanism was chosen, or why the site is not attached. */
   readonly reason: string;
   /** Misses of this probe are counted and reported as probe_misses events. */

@@ -3,8 +3,8 @@
  * Decoding checks every field's type, so a file written by something else fails with a reason.
  */
 import type { BatchColumns } from './event-codec.js';
-import type { CaptureHeader, Grain, ProbeMechanism, ProbeRole, ProbeSite, StructOffset } from './header.js';
-import { GRAINS, PROBE_MECHANISMS, PROBE_ROLES } from './header.js';
+import type { CaptureHeader, Grain, ProbeMechanism, ProbeRole, ProbeSite, ProbeStatus, StructOffset } from './header.js';
+import { GRAINS, PROBE_MECHANISMS, PROBE_ROLES, PROBE_STATUSES } from './header.js';
 import { RecordType } from './proto-schema.js';
 
 export interface CaptureFooter {
@@ -97,7 +97,7 @@ function decodeHeader(o: Obj): CaptureHeader {
       role: oneOf<ProbeRole>(PROBE_ROLES, field(p, 'role', isStr, 'text'), 'probe role'),
       target: field(p, 'target', isStr, 'text'),
       mechanism: oneOf<ProbeMechanism>(PROBE_MECHANISMS, field(p, 'mechanism', isStr, 'text'), 'probe mechanism'),
-      attached: field(p, 'attached', isBool, 'a boolean'),
+      status: oneOf<ProbeStatus>(PROBE_STATUSES, field(p, 'status', isStr, 'text'), 'probe status'),
       reason: field(p, 'reason', isStr, 'text'),
       missesCounted: field(p, 'missesCounted', isBool, 'a boolean'),
     };

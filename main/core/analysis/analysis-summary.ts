@@ -1,0 +1,82 @@
+/** The result of analyzing a capture, as plain data (what `analyze --json` prints). */
+import type { MarkerKind } from '../capture/events.js';
+import type { Grain } from '../capture/header.js';
+import type { SummaryStats } from '../stats/summary-stats.js';
+import type { TimingMetric } from './timing-stats.js';
+import type { UnknownReason, VerdictName } from './verdict.js';
+
+export type VerdictCounts = { readonly [V in VerdictName]: number };
+
+export interface RingSummary {
+  readonly ctx: string;
+  readonly lock: string;
+  readonly windows: number;
+  readonly walks: number;
+  readonly verdicts: VerdictCounts;
+  /** Exact counts kept in the kernel, when the capture has them. */
+  readonly kernelTotals:
+    | { readonly windows: number; readonly walks: number; readonly walksLockedInside: number; readonly chainTails: number }
+    | undefined;
+}
+
+export interface TaskSummary {
+  readonly tid: number;
+  readonly walks: number;
+  readonly verdicts: VerdictCounts;
+}
+
+export interface RuleSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly walks: number;
+  readonly verdicts: VerdictCounts;
+  readonly unknownReasons: Partial<Record<UnknownReason, number>>;
+  /** Walk indices of the first few walks with each verdict (for `inspect --walk`). */
+  readonly examples: { readonly [V in VerdictName]: readonly number[] };
+  /** One sentence: what the capture shows under this rule. */
+  readonly conclusion: string;
+  readonly outcome: Outcome;
+}
+
+/** The gate: what the CLI's exit code says. */
+export type Outcome = 'all_held' | 'violation' | 'unproven';
+
+export interface AnalysisSummary {
+  readonly target: { readonly host: string; readonly kernelRelease: string; readonly arch: string; readonly bpftraceVersion: string };
+  readonly grain: Grain;
+  readonly source: string;
+  readonly events: number;
+  /** Capture time covered, ns from the first to the last event. */
+  readonly spanNs: number;
+  readonly windows: {
+    readonly total: number;
+    readonly chainTails: number;
+    readonly walks: number;
+    readonly exitsWithoutEntry: number;
+  };
+  readonly coverage: { readonly complete: boolean; readonly detail: string };
+  readonly rules: readonly RuleSummary[];
+  readonly rings: readonly RingSummary[];
+  readonly tasks: readonly TaskSummary[];
+  readonly losses: {
+    readonly lostNotices: number;
+    readonly lostEvents: number;
+    readonly lateEvents: number;
+    readonly maxLatenessNs: number;
+    /** Events later than the horizon that fell inside already-judged windows: verdicts may be wrong. */
+    readonly orderViolations: number;
+    readonly probeMisses: readonly { readonly probe: string; readonly missed: number }[];
+  };
+  /** Reconciliation of detailed walks with the kernel's exact totals. */
+  readonly reconciliation: {
+    readonly kernelWalks: number | undefined;
+    readonly detailedWalks: number;
+    /** detailedWalks / kernelWalks, when the kernel counted. */
+    readonly seenInDetail: number | undefined;
+    readonly kernelWalksLockedInside: number | undefined;
+    readonly text: string;
+  };
+  readonly timing: { readonly [M in TimingMetric]: { readonly all: SummaryStats; readonly byRing: Readonly<Record<string, SummaryStats>> } };
+  readonly markers: readonly { readonly ts: number; readonly marker: MarkerKind; readonly text: string }[];
+}

@@ -1,0 +1,268 @@
+/** Counts what the analyzer saw and builds the AnalysisSummary at the end. */
+import type { MarkerEvent, TotalsEvent } from '../capture/events.js';
+import type { CaptureHeader } from '../capture/header.js';
+import { formatAddr } from '../util/addr.js';
+import type { Addr } from '../util/addr.js';
+import type { Rule } from '../rules/rule.js';
+import type { SummaryStats } from '../stats/summary-stats.js';
+import { summarize } from '../stats/summary-stats.js';
+import type { AnalysisSummary, Outcome, RingSummary, RuleSummary, TaskSummary, VerdictCounts } from './analysis-summary.js';
+import type { ObservedWindow } from './observed-window.js';
+import type { PlanCoverage } from './plan-coverage.js';
+import type { TimingMetric, TimingStats } from './timing-stats.js';
+import { TIMING_METRICS } from './timing-stats.js';
+import type { UnknownReason, VerdictName, WalkRecord } from './verdict.js';
+
+const MAX_EXAMPLES = 20;
+const MAX_MARKERS = 1000;
+
+type MutableCounts = { -readonly [V in VerdictName]: number };
+
+function counts(): MutableCounts {
+  return { HELD: 0, NOT_HELD: 0, UNKNOWN: 0 };
+}
+
+interface RuleTally {
+  walks: number;
+  readonly verdicts: MutableCounts;
+  readonly reasons: Partial<Record<UnknownReason, number>>;
+  readonly examples: { readonly [V in VerdictName]: number[] };
+}
+
+interface RingTally {
+  readonly lock: Addr;
+  windows: number;
+  walks: number;
+  readonly verdicts: MutableCounts;
+  totals: TotalsEvent | undefined;
+}
+
+export class AnalysisTally {
+  events = 0;
+  firstTs: number | undefined;
+  lastTs = 0;
+  windows = 0;
+  chainTails = 0;
+  walkWindows = 0;
+  exitsWithoutEntry = 0;
+  lostNotices = 0;
+  lostEvents = 0;
+  lateEvents = 0;
+  maxLateness = 0;
+  orderViolations = 0;
+  private readonly missed = new Map<number, { first: number; last: number }>();
+  private readonly rules = new Map<string, RuleTally>();
+  private readonly rings = new Map<Addr, RingTally>();
+  private readonly tasks = new Map<number, { walks: number; verdicts: MutableCounts }>();
+  private readonly markers: { ts: number; marker: MarkerEvent['marker']; text: string }[] = [];
+  private timing: TimingStats | undefined;
+  private readonly totalsByRing = new Map<Addr, TotalsEvent>();
+
+  constructor(
+    private readonly header: CaptureHeader,
+    private readonly ruleList: readonly Rule[],
+    private readonly coverage: PlanCoverage,
+  ) {
+    for (const r of ruleList) {
+      this.rules.set(r.id, { walks: 0, verdicts: counts(), reasons: {}, examples: { HELD: [], NOT_HELD: [], UNKNOWN: [] } });
+    }
+  }
+
+  private ring(ctx: Addr, lock: Addr): RingTally {
+    let r = this.rings.get(ctx);
+    if (r === undefined) {
+      r = { lock, windows: 0, walks: 0, verdicts: counts(), totals: undefined };
+      this.rings.set(ctx, r);
+    }
+    return r;
+  }
+
+  window(w: ObservedWindow, tail: boolean): void {
+    this.firstTs ??= w.start ?? w.end;
+    this.windows++;
+    if (tail) {
+      this.chainTails++;
+    } else {
+      this.walkWindows++;
+    }
+    if (w.start !== undefined) {
+      const r = this.ring(w.ctx, w.lock);
+      r.windows++;
+      if (!tail) {
+        r.walks++;
+      }
+    }
+  }
+
+  walk(rec: WalkRecord): void {
+    const v = rec.verdict.verdict;
+    const rt = this.rules.get(rec.rule);
+    if (rt === undefined) {
+      throw new Error(`walk for unknown rule ${rec.rule}`);
+    }
+    rt.walks++;
+    rt.verdicts[v]++;
+    if (rec.verdict.verdict === 'UNKNOWN') {
+      const reason = rec.verdict.reason;
+      rt.reasons[reason] = (rt.reasons[reason] ?? 0) + 1;
+    }
+    if (rt.examples[v].length < MAX_EXAMPLES) {
+      rt.examples[v].push(rec.index);
+    }
+    if (rec.rule === this.ruleList[0]?.id) {
+      if (rec.ctx !== 0) {
+        this.ring(rec.ctx, rec.lock).verdicts[v]++;
+      }
+      let t = this.tasks.get(rec.tid);
+      if (t === undefined) {
+        t = { walks: 0, verdicts: counts() };
+        this.tasks.set(rec.tid, t);
+      }
+      t.walks++;
+      t.verdicts[v]++;
+    }
+  }
+
+  totals(e: TotalsEvent): void {
+    const prev = this.totalsByRing.get(e.ctx);
+    // Cumulative counters: keep the latest reading.
+    if (prev === undefined || e.ts >= prev.ts) {
+      this.totalsByRing.set(e.ctx, e);
+    }
+  }
+
+  missReading(probe: number, missed: number): void {
+    const m = this.missed.get(probe);
+    if (m === undefined) {
+      this.missed.set(probe, { first: missed, last: missed });
+    } else {
+      m.last = Math.max(m.last, missed);
+    }
+  }
+
+  marker(e: MarkerEvent): void {
+    if (this.markers.length < MAX_MARKERS) {
+      this.markers.push({ ts: e.ts, marker: e.marker, text: e.text });
+    }
+  }
+
+  finish(timing: TimingStats): void {
+    this.timing = timing;
+  }
+
+  summary(): AnalysisSummary {
+    const fmt = (a: Addr): string => formatAddr(a, this.header.addrBias);
+    const rules: RuleSummary[] = this.ruleList.map((r) => {
+      const t = this.rules.get(r.id) ?? { walks: 0, verdicts: counts(), reasons: {}, examples: { HELD: [], NOT_HELD: [], UNKNOWN: [] } };
+      const outcome = outcomeOf(t.verdicts);
+      return {
+        id: r.id, title: r.title, source: r.source, walks: t.walks, verdicts: { ...t.verdicts }, unknownReasons: { ...t.reasons },
+        examples: { HELD: [...t.examples.HELD], NOT_HELD: [...t.examples.NOT_HELD], UNKNOWN: [...t.examples.UNKNOWN] },
+        conclusion: conclusion(r, t.walks, t.verdicts, this.orderViolations),
+        outcome: this.orderViolations > 0 ? 'unproven' : outcome,
+      };
+    });
+    for (const [ctx, tot] of this.totalsByRing) {
+      this.ring(ctx, 0 as Addr).totals = tot;
+    }
+    const rings: RingSummary[] = [...this.rings.entries()].map(([ctx, r]) => ({
+      ctx: fmt(ctx), lock: fmt(r.lock), windows: r.windows, walks: r.walks, verdicts: { ...r.verdicts },
+      kernelTotals: r.totals === undefined ? undefined : {
+        windows: r.totals.windows, walks: r.totals.walks, walksLockedInside: r.totals.walksLockedInside, chainTails: r.totals.chainTails,
+      },
+    }));
+    const tasks: TaskSummary[] = [...this.tasks.entries()].sort((a, b) => a[0] - b[0]).map(([tid, t]) => ({ tid, walks: t.walks, verdicts: { ...t.verdicts } }));
+    const kernelWalks = this.totalsByRing.size === 0 ? undefined : [...this.totalsByRing.values()].reduce((n, t) => n + t.walks, 0);
+    const kernelLocked = this.totalsByRing.size === 0 ? undefined : [...this.totalsByRing.values()].reduce((n, t) => n + t.walksLockedInside, 0);
+    const timing = {} as Record<TimingMetric, { all: SummaryStats; byRing: Record<string, SummaryStats> }>;
+    for (const m of TIMING_METRICS) {
+      const g = this.timing?.byMetric[m];
+      const byRing: Record<string, SummaryStats> = {};
+      let all: SummaryStats = { count: 0, min: undefined, max: undefined, mean: undefined, p50: undefined, p90: undefined, p99: undefined };
+      if (g !== undefined) {
+        for (const [key, h] of g.entries()) {
+          if (key === 'all') {
+            all = summarize(h);
+          } else if (key.startsWith('ring:')) {
+            byRing[key.slice(5)] = summarize(h);
+          }
+        }
+      }
+      timing[m] = { all, byRing };
+    }
+    return {
+      target: {
+        host: this.header.target.host, kernelRelease: this.header.target.kernelRelease, arch: this.header.target.arch,
+        bpftraceVersion: this.header.target.bpftraceVersion,
+      },
+      grain: this.header.grain,
+      source: this.header.source,
+      events: this.events,
+      spanNs: this.firstTs === undefined ? 0 : Math.max(0, this.lastTs - this.firstTs),
+      windows: { total: this.windows, chainTails: this.chainTails, walks: this.walkWindows, exitsWithoutEntry: this.exitsWithoutEntry },
+      coverage: this.coverage.complete
+        ? { complete: true, detail: `every lock path probed; misses counted on ${this.coverage.countedProbes.length} probes` }
+        : { complete: false, detail: this.coverage.detail },
+      rules,
+      rings,
+      tasks,
+      losses: {
+        lostNotices: this.lostNotices, lostEvents: this.lostEvents, lateEvents: this.lateEvents, maxLatenessNs: this.maxLateness,
+        orderViolations: this.orderViolations,
+        probeMisses: [...this.missed.entries()].map(([i, m]) => {
+          const p = this.header.probes[i];
+          return { probe: p === undefined ? `#${i}` : `${p.mechanism}:${p.target}`, missed: m.last - m.first };
+        }),
+      },
+      reconciliation: reconcile(kernelWalks, this.walkWindows, kernelLocked),
+      timing,
+      markers: [...this.markers],
+    };
+  }
+}
+
+function outcomeOf(v: VerdictCounts): Outcome {
+  if (v.NOT_HELD > 0) {
+    return 'violation';
+  }
+  if (v.HELD > 0 && v.UNKNOWN === 0) {
+    return 'all_held';
+  }
+  return 'unproven';
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+function conclusion(r: Rule, walks: number, v: VerdictCounts, violations: number): string {
+  const where = r.sites.join('/');
+  if (violations > 0) {
+    return `Not proven: ${n(violations)} events arrived later than the reorder horizon inside windows already judged; rerun with a larger --reorder-horizon.`;
+  }
+  if (walks === 0) {
+    return `No link walks in ${where} were observed; nothing is proven either way.`;
+  }
+  const unknown = v.UNKNOWN > 0 ? `; ${n(v.UNKNOWN)} could not be proven either way` : '';
+  if (v.NOT_HELD > 0) {
+    return `${n(walks)} link walks in ${where}; ${n(v.NOT_HELD)} did not hold the required lock, ${n(v.HELD)} did${unknown}.`;
+  }
+  if (v.HELD === walks) {
+    return `${n(walks)} link walks in ${where}; all held the required lock.`;
+  }
+  if (v.HELD > 0) {
+    return `${n(walks)} link walks in ${where}; ${n(v.HELD)} held the required lock, none was seen without it${unknown}.`;
+  }
+  return `${n(walks)} link walks in ${where}; none could be proven either way.`;
+}
+
+function reconcile(kernelWalks: number | undefined, detailed: number, kernelLocked: number | undefined): AnalysisSummary['reconciliation'] {
+  if (kernelWalks === undefined) {
+    return { kernelWalks, detailedWalks: detailed, seenInDetail: undefined, kernelWalksLockedInside: kernelLocked, text: 'the capture has no kernel-counted totals to reconcile with' };
+  }
+  const seen = kernelWalks === 0 ? (detailed === 0 ? 1 : Infinity) : detailed / kernelWalks;
+  const pct = Number.isFinite(seen) ? `${(seen * 100).toFixed(1)}%` : 'more than';
+  const text =
+    detailed > kernelWalks
+      ? `${n(detailed)} walks seen in detail but the kernel counted only ${n(kernelWalks)}: the totals were not read after the last window`
+      : `${n(detailed)} of ${n(kernelWalks)} kernel-counted walks seen in detail (${pct}); the kernel counted ${n(kernelLocked ?? 0)} with the lock taken inside the window`;
+  return { kernelWalks, detailedWalks: detailed, seenInDetail: Number.isFinite(seen) ? seen : undefined, kernelWalksLockedInside: kernelLocked, text };
+}

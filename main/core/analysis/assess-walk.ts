@@ -1,0 +1,243 @@
+/**
+ * Decides, for one closed window, whether a link walk happened and whether the walking task held
+ * the window's lock when it walked. Pure; the analyzer adds the probe-miss check afterwards.
+ *
+ * The walk itself is rarely probed directly (`io_req_find_next` is usually inlined). Instead the
+ * window's points are ordered in time — entry, the walker's lock operations, exit — each with a
+ * `req->link` snapshot and the lock state after it. The walk happened after the last point
+ * that still shows the link and no later than the first that shows NULL (exit counts as NULL
+ * once the returned next request equals the link read at entry). The lock state over that span
+ * is the answer; if it is not one state throughout, the answer is UNKNOWN.
+ */
+import type { Addr } from '../util/addr.js';
+import { NULL_ADDR, ownerTask } from '../util/addr.js';
+import type { RelNs } from '../util/time.js';
+import type { ObservedWindow } from './observed-window.js';
+import type { PlanCoverage } from './plan-coverage.js';
+import type { Evidence, LockProof, LockState, UnknownReason, WalkProof } from './verdict.js';
+
+export type LockAtWalk =
+  | {
+      readonly state: 'held' | 'not_held';
+      readonly proof: LockProof;
+      /** The claim rests on no lock operation going unseen: the probe-miss check must pass. */
+      readonly needsCompleteness: boolean;
+      readonly evidence: readonly Evidence[];
+    }
+  | { readonly state: 'unknown'; readonly reason: UnknownReason; readonly detail: string; readonly evidence: readonly Evidence[] };
+
+export type WalkAssessment =
+  | { readonly kind: 'no_walk'; readonly tail: boolean }
+  | { readonly kind: 'walk'; readonly walkProof: WalkProof | undefined; readonly lock: LockAtWalk };
+
+export interface AssessOptions {
+  /** The owner word's layout is known (false on PREEMPT_RT, where struct mutex differs). */
+  readonly ownerUsable: boolean;
+  readonly coverage: PlanCoverage;
+  readonly formatAddr: (a: Addr) => string;
+}
+
+interface Point {
+  readonly ts: RelNs;
+  readonly link: Addr | undefined;
+  /** State of the lock after this point. */
+  readonly after: LockState;
+  /** What the point says about the state just before it, if anything. */
+  readonly impliesBefore: LockState;
+}
+
+function unknown(reason: UnknownReason, detail: string, evidence: readonly Evidence[]): LockAtWalk {
+  return { state: 'unknown', reason, detail, evidence };
+}
+
+function entryState(w: ObservedWindow, o: AssessOptions): { state: LockState; basis: string; conflict?: string } {
+  const judged: { state: LockState; basis: string }[] = [];
+  if (o.ownerUsable) {
+    const held = ownerTask(w.owner) === w.task;
+    judged.push({ state: held ? 'held' : 'not_held', basis: `owner word ${o.formatAddr(w.owner)} & ~7 ${held ? '==' : '!='} walker task ${o.formatAddr(w.task)}` });
+    if (w.kernelHeld !== undefined && w.kernelHeld !== 'unknown') {
+      judged.push({ state: w.kernelHeld, basis: 'the kernel probe judged it at entry' });
+    }
+  }
+  const first = judged[0];
+  if (first === undefined) {
+    return { state: 'unknown', basis: o.ownerUsable ? 'no owner reading' : 'owner word unusable on this kernel (PREEMPT_RT)' };
+  }
+  const other = judged.find((j) => j.state !== first.state);
+  if (other !== undefined) {
+    return { state: 'unknown', basis: first.basis, conflict: `${first.basis} says ${first.state}, ${other.basis} says ${other.state}` };
+  }
+  return { state: first.state, basis: judged.map((j) => j.basis).join('; ') };
+}
+
+export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment {
+  const evidence: Evidence[] = [];
+  const L = w.link;
+  if (w.start === undefined) {
+    if (w.next === undefined || w.next === NULL_ADDR) {
+      return { kind: 'no_walk', tail: false };
+    }
+    evidence.push({ type: 'exit', ts: w.end ?? (0 as RelNs), next: w.next });
+    return { kind: 'walk', walkProof: undefined, lock: unknown('window_before_capture', 'only the return of this window is in the capture', evidence) };
+  }
+  if (L === NULL_ADDR) {
+    return { kind: 'no_walk', tail: true };
+  }
+  const entry = entryState(w, o);
+  evidence.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: entry.state, basis: entry.basis });
+  for (const op of w.ops) {
+    evidence.push({ type: 'lock_op', ts: op.ts, op: op.op, api: op.api, lock: op.lock, link: op.link });
+  }
+  if (w.end === undefined || w.next === undefined) {
+    const lock =
+      w.closing === 'return_missing'
+        ? unknown('return_missing', 'the same task entered the window again before this one returned', evidence)
+        : unknown('window_open_at_end', 'the capture ended before the window returned', evidence);
+    return { kind: 'walk', walkProof: undefined, lock };
+  }
+  evidence.push({ type: 'exit', ts: w.end, next: w.next });
+
+  // Snapshots must show L, then NULL, and nothing else.
+  let sawNull = false;
+  for (const op of w.ops) {
+    if (op.link === undefined) {
+      continue;
+    }
+    if (op.link === NULL_ADDR) {
+      sawNull = true;
+    } else if (op.link !== L || sawNull) {
+      return {
+        kind: 'walk',
+        walkProof: undefined,
+        lock: unknown('conflicting_evidence', `req->link read ${o.formatAddr(op.link)} at a lock operation, not ${sawNull ? 'NULL' : o.formatAddr(L)}`, evidence),
+      };
+    }
+  }
+  let walkProof: WalkProof;
+  if (w.next !== NULL_ADDR) {
+    if (w.next !== L) {
+      return {
+        kind: 'walk',
+        walkProof: undefined,
+        lock: unknown(
+          'conflicting_evidence',
+          `the window returned next request ${o.formatAddr(w.next)} but req->link was ${o.formatAddr(L)} at entry (wrong struct offsets, or a kernel shape this plan does not know)`,
+          evidence,
+        ),
+      };
+    }
+    walkProof = 'return_matches_link';
+  } else if (sawNull) {
+    walkProof = 'link_cleared_in_window';
+  } else {
+    return {
+      kind: 'walk',
+      walkProof: undefined,
+      lock: unknown('walk_unconfirmed', `req->link was ${o.formatAddr(L)} at entry, the window returned no next request and no snapshot showed the link cleared`, evidence),
+    };
+  }
+
+  if (entry.conflict !== undefined) {
+    return { kind: 'walk', walkProof, lock: unknown('conflicting_evidence', `held state at entry: ${entry.conflict}`, evidence) };
+  }
+
+  if (w.site === 'io_req_find_next') {
+    // The probe sits on the walk itself: the owner word at entry answers directly.
+    if (!o.ownerUsable) {
+      return { kind: 'walk', walkProof, lock: unknown('owner_unusable', entry.basis, evidence) };
+    }
+    if (entry.state === 'unknown') {
+      return { kind: 'walk', walkProof, lock: unknown('state_unknown', entry.basis, evidence) };
+    }
+    evidence.push({ type: 'walk_span', from: w.start, to: w.end, state: entry.state });
+    return { kind: 'walk', walkProof, lock: { state: entry.state, proof: 'owner_at_walk', needsCompleteness: false, evidence } };
+  }
+
+  if (w.taint !== undefined) {
+    return { kind: 'walk', walkProof, lock: unknown(w.taint.reason, w.taint.detail, evidence) };
+  }
+  if (w.opsOverflow) {
+    return { kind: 'walk', walkProof, lock: unknown('ops_overflow', `more than ${w.ops.length} lock operations in one window`, evidence) };
+  }
+  if (!o.coverage.complete) {
+    return { kind: 'walk', walkProof, lock: unknown(o.coverage.reason, o.coverage.detail, evidence) };
+  }
+
+  const span = walkSpan(w, entry.state);
+  if (span.kind === 'conflict') {
+    return { kind: 'walk', walkProof, lock: unknown('conflicting_evidence', span.detail, evidence) };
+  }
+  evidence.push({ type: 'walk_span', from: span.from, to: span.to, state: span.state });
+  if (span.state === 'unknown') {
+    return { kind: 'walk', walkProof, lock: unknown('state_unknown', span.detail, evidence) };
+  }
+  return { kind: 'walk', walkProof, lock: { state: span.state, proof: 'span_between_snapshots', needsCompleteness: true, evidence } };
+}
+
+type Span =
+  | { readonly kind: 'span'; readonly from: RelNs; readonly to: RelNs; readonly state: LockState; readonly detail: string }
+  | { readonly kind: 'conflict'; readonly detail: string };
+
+function walkSpan(w: ObservedWindow, atEntry: LockState): Span {
+  const start = w.start ?? (0 as RelNs);
+  const end = w.end ?? start;
+  const points: Point[] = [{ ts: start, link: w.link, after: atEntry, impliesBefore: 'unknown' }];
+  let state = atEntry;
+  for (const op of w.ops) {
+    let impliesBefore: LockState = 'unknown';
+    switch (op.op) {
+      case 'acquired':
+        impliesBefore = 'not_held';
+        state = 'held';
+        break;
+      case 'release':
+        impliesBefore = 'held';
+        state = 'not_held';
+        break;
+      case 'acquire':
+      case 'acquire_failed':
+        break;
+    }
+    points.push({ ts: op.ts, link: op.link, after: state, impliesBefore });
+  }
+  points.push({ ts: end, link: NULL_ADDR, after: state, impliesBefore: 'unknown' });
+
+  // State over each gap between consecutive points, checked against what the next point implies.
+  const gaps: LockState[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const p = points[i];
+    const q = points[i + 1];
+    if (p === undefined || q === undefined) {
+      throw new Error('walkSpan: index out of range');
+    }
+    let s = p.after;
+    if (q.impliesBefore !== 'unknown') {
+      if (s === 'unknown') {
+        s = q.impliesBefore;
+      } else if (s !== q.impliesBefore) {
+        const what = q.impliesBefore === 'held' ? 'released a lock it did not hold' : 'acquired a lock it already held';
+        return { kind: 'conflict', detail: `at ${q.ts} ns the walker ${what}` };
+      }
+    }
+    gaps.push(s);
+  }
+  // Last point showing the link, then the first showing NULL after it.
+  let firstNull = points.findIndex((p) => p.link === NULL_ADDR);
+  if (firstNull < 0) {
+    firstNull = points.length - 1;
+  }
+  let lastLink = 0;
+  for (let i = 0; i < firstNull; i++) {
+    if (points[i]?.link === w.link) {
+      lastLink = i;
+    }
+  }
+  const spanStates = new Set(gaps.slice(lastLink, firstNull));
+  const from = points[lastLink]?.ts ?? start;
+  const to = points[firstNull]?.ts ?? end;
+  if (spanStates.size === 1) {
+    const only = [...spanStates][0] ?? 'unknown';
+    return { kind: 'span', from, to, state: only, detail: only === 'unknown' ? 'the lock state between the last snapshot showing the link and the first showing NULL is not known' : '' };
+  }
+  return { kind: 'span', from, to, state: 'unknown', detail: 'the lock changed state between the last snapshot showing the link and the first showing NULL' };
+}
