@@ -82,7 +82,8 @@ export class CaptureDecoder {
   }
 
   finish(): CaptureEnd {
-    const tail = this.frames?.finish();
+    // After an error the frame decoder may have read ahead; only a clean read has a tail to report.
+    const tail = this.error === undefined ? this.frames?.finish() : undefined;
     let error = this.error;
     if (error === undefined && this.header === undefined) {
       if (this.bytes === 0) {

@@ -97,7 +97,8 @@ export class FrameDecoder {
       this.offset += FRAME_HEADER_BYTES + length;
     }
     if (pos < buf.length) {
-      const rest = buf.subarray(pos);
+      // A copy: the caller may reuse the chunk it pushed.
+      const rest = buf.slice(pos);
       this.parts = [rest];
       this.partsLength = rest.length;
     }

@@ -1,7 +1,7 @@
 /**
  * LEB128 varints for capture columns.
  *
- * Unsigned: 7 bits a byte, low group first, up to 2^53. Signed: the first byte carries the sign
+ * Unsigned: 7 bits a byte, low group first, up to 2^53 - 1. Signed: the first byte carries the sign
  * in bit 0 and the low 6 bits of the magnitude in bits 1..6; the rest of the magnitude follows as
  * an unsigned varint. Unlike zigzag, this never needs a value twice as large as the input, so
  * every integer within ±2^53 round-trips exactly as a double.
@@ -26,7 +26,7 @@ export class ByteSink {
     if (this.len + extra <= this.buf.length) {
       return;
     }
-    let size = this.buf.length * 2;
+    let size = Math.max(1, this.buf.length) * 2;
     while (size < this.len + extra) {
       size *= 2;
     }
@@ -160,6 +160,9 @@ export class ByteSource {
         return this.fail('signed varint exceeds 2^53');
       }
     }
-    return (b & 1) === 1 ? -m : m;
+    if ((b & 1) === 1) {
+      return m === 0 ? this.fail('negative zero') : -m;
+    }
+    return m;
   }
 }
