@@ -42,6 +42,8 @@ export class TimingStats {
   readonly holdSeries = new DecimatingTimeSeries();
   readonly windowSeries = new DecimatingTimeSeries();
 
+  /** Durations that came out negative and were left out. */
+  negativeDurations = 0;
   /** uring_lock address → ring, learned from windows. */
   private readonly ringOfLock = new Map<Addr, Addr>();
   /** Per (tid, lock): time of the lock call and of the acquisition, for raw events. */
@@ -58,6 +60,10 @@ export class TimingStats {
   }
 
   private record(metric: TimingMetric, ring: string | undefined, tid: number | undefined, value: number): void {
+    if (!(value >= 0)) {
+      this.negativeDurations++;
+      return; // clocks of different CPUs disagreeing; never a statistic
+    }
     const g = this.byMetric[metric];
     if (ring !== undefined) {
       g.record(ring, value);

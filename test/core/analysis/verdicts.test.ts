@@ -22,8 +22,9 @@ describe('verdicts from raw windows', () => {
     const a = analyze(bracket(patched(1000, 1)));
     assert.deepEqual(verdicts(a), ['HELD']);
     const w = a.walks[0];
-    assert.equal(w?.walkProof, 'return_matches_link');
-    assert.equal(w?.verdict.verdict === 'HELD' ? w.verdict.proof : undefined, 'span_between_snapshots');
+    assert.ok(w !== undefined);
+    assert.equal(w.walkProof, 'return_matches_link');
+    assert.equal(w.verdict.verdict === 'HELD' ? w.verdict.proof : undefined, 'span_between_snapshots');
   });
 
   it('no lock operation in a fully probed, miss-free window: NOT_HELD', () => {

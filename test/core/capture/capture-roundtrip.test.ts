@@ -83,9 +83,7 @@ describe('capture encode/decode', () => {
     const decoder = new CaptureDecoder();
     const items = decoder.push(encodeCapture(EVERY_KIND));
     const first = items[0];
-    assert.equal(first?.type, 'header');
-    if (first?.type === 'header') {
-      assert.deepEqual(first.header, header());
-    }
+    assert.ok(first !== undefined && first.type === 'header');
+    assert.deepEqual(first.header, header());
   });
 });

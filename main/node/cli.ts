@@ -1,0 +1,110 @@
+/**
+ * The `lockscope` command line. Every expected failure is one line on stderr and exit code 2;
+ * a stack trace appears only for bugs, and only with LOCKSCOPE_DEBUG=1.
+ */
+import { parseArgs } from 'node:util';
+import { analyzeCommand, EXIT } from './commands/analyze-command.js';
+import { importCommand } from './commands/import-command.js';
+import type { InspectTarget } from './commands/inspect-command.js';
+import { inspectCommand } from './commands/inspect-command.js';
+import { CliError } from './cli-error.js';
+
+const USAGE = `usage:
+  lockscope analyze CAPTURE [--json] [--rules FILE] [--reorder-horizon DURATION]
+      verdict summary; exit 0 all walks HELD, 1 any NOT_HELD, 3 nothing proven, 2 error
+  lockscope inspect CAPTURE (--walk N | --req ADDR) [--rules FILE]
+      one walk's timeline and evidence, or every event of one request address
+  lockscope import FILE|- -o CAPTURE
+      convert bpftrace output (text or -f json) of Lockscope's probe programs to a capture
+  lockscope help`;
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function err(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'analyze': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false }, rules: { type: 'string' }, 'reorder-horizon': { type: 'string' } },
+      });
+      const file = onePositional(positionals, 'analyze', 'CAPTURE');
+      return analyzeCommand(file, values.json, { rulesFile: values.rules, reorderHorizon: values['reorder-horizon'] }, { out, err });
+    }
+    case 'inspect': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { walk: { type: 'string' }, req: { type: 'string' }, rules: { type: 'string' }, 'reorder-horizon': { type: 'string' } },
+      });
+      const file = onePositional(positionals, 'inspect', 'CAPTURE');
+      let target: InspectTarget;
+      if (values.walk !== undefined && values.req === undefined) {
+        const index = Number(values.walk);
+        if (!Number.isInteger(index) || index < 1) {
+          throw new CliError(`--walk ${values.walk}: give a walk number (1, 2, …) as listed by lockscope analyze`);
+        }
+        target = { kind: 'walk', index };
+      } else if (values.req !== undefined && values.walk === undefined) {
+        target = { kind: 'req', addr: values.req };
+      } else {
+        throw new CliError('inspect needs exactly one of --walk N or --req ADDR');
+      }
+      return inspectCommand(file, target, { rulesFile: values.rules, reorderHorizon: values['reorder-horizon'] }, out);
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
+      const input = onePositional(positionals, 'import', 'FILE');
+      if (values.output === undefined) {
+        throw new CliError('import needs -o CAPTURE: the capture file to write');
+      }
+      return importCommand(input, values.output, err);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return command === undefined ? EXIT.error : 0;
+    default:
+      throw new CliError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+function onePositional(p: readonly string[], command: string, what: string): string {
+  const [first, ...more] = p;
+  if (first === undefined) {
+    throw new CliError(`${command} needs ${what}`);
+  }
+  if (more.length > 0) {
+    throw new CliError(`${command} takes one ${what}; unexpected: ${more.join(' ')}`);
+  }
+  return first;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      err(`lockscope: ${e.message}`);
+      return EXIT.error;
+    }
+    if (e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+      err(`lockscope: ${e.message}\n${USAGE}`);
+      return EXIT.error;
+    }
+    err(`lockscope: internal error: ${e instanceof Error ? e.message : String(e)} (please report it; LOCKSCOPE_DEBUG=1 shows the stack)`);
+    if (process.env.LOCKSCOPE_DEBUG === '1' && e instanceof Error) {
+      err(e.stack ?? '');
+    }
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `lockscope analyze CAPTURE [--json]`: the verdict summary, and an exit code usable as a CI gate:
+ * 0 every walk HELD, 1 any NOT_HELD, 3 nothing proven either way, 2 error.
+ */
+import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
+import { formatSummary } from '../../core/report/format-summary.js';
+import type { RunOptions } from './analysis-run.js';
+import { runAnalysis } from './analysis-run.js';
+
+export const EXIT = { allHeld: 0, violation: 1, error: 2, unproven: 3 } as const;
+
+export function exitCodeFor(s: AnalysisSummary, corrupt: boolean): number {
+  if (corrupt) {
+    return EXIT.error;
+  }
+  if (s.rules.some((r) => r.outcome === 'violation')) {
+    return EXIT.violation;
+  }
+  if (s.rules.length > 0 && s.rules.every((r) => r.outcome === 'all_held')) {
+    return EXIT.allHeld;
+  }
+  return EXIT.unproven;
+}
+
+export interface AnalyzeIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+export function analyzeCommand(file: string, json: boolean, o: RunOptions, io: AnalyzeIo): number {
+  const run = runAnalysis(file, o, () => undefined);
+  const corrupt = run.end.error !== undefined;
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          file,
+          capture: {
+            complete: run.end.complete,
+            bytesRead: run.end.bytesRead,
+            droppedBytes: run.end.droppedBytes,
+            corruption: run.end.error ?? null,
+            notes: run.notes,
+          },
+          ...run.summary,
+        },
+        (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+        2,
+      ),
+    );
+  } else {
+    io.out(formatSummary(run.summary, { file, fileNotes: run.notes }));
+  }
+  if (corrupt) {
+    io.err(`lockscope: ${run.notes[0] ?? 'the capture is corrupt'}; the verdicts above cover only the part before it`);
+  } else if (run.notes.length > 0) {
+    io.err(`lockscope: warning: ${file}: ${run.notes.join('; ')}`);
+  }
+  return exitCodeFor(run.summary, corrupt);
+}
