@@ -143,9 +143,10 @@ export function parseEventPrefix(kind: string, body: string): Result<EventPrefix
   if (abs === undefined || abs >= TWO_64) {
     return err({ code: 'bad_value', kind, key: 'abs_ns', value: absText, reason: 'is not a 64-bit nanosecond count' });
   }
-  const cpu = parseUnsigned(cpuText, false);
+  // -1: a record not tied to a CPU (totals, miss readings, markers printed from user space).
+  const cpu = cpuText === '-1' ? -1n : parseUnsigned(cpuText, false);
   if (cpu === undefined || cpu > BigInt(U32_MAX)) {
-    return err({ code: 'bad_value', kind, key: 'cpu', value: cpuText, reason: 'is not a CPU number' });
+    return err({ code: 'bad_value', kind, key: 'cpu', value: cpuText, reason: 'is not a CPU number (or -1)' });
   }
   const tid = parseUnsigned(tidText, false);
   if (tid === undefined || tid > BigInt(U32_MAX)) {
