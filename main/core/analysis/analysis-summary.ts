@@ -78,5 +78,17 @@ export interface AnalysisSummary {
     readonly text: string;
   };
   readonly timing: { readonly [M in TimingMetric]: { readonly all: SummaryStats; readonly byRing: Readonly<Record<string, SummaryStats>> } };
+  /** Decimated series for plotting (one entry per non-empty time bucket). */
+  readonly series: { readonly lockHold: SeriesColumns; readonly windowDuration: SeriesColumns };
   readonly markers: readonly { readonly ts: number; readonly marker: MarkerKind; readonly text: string }[];
+}
+
+/** A decimated time series as plain arrays: bucket start (ns since capture base), count, min, max, mean (ns). */
+export interface SeriesColumns {
+  readonly widthNs: number;
+  readonly start: readonly number[];
+  readonly count: readonly number[];
+  readonly min: readonly number[];
+  readonly max: readonly number[];
+  readonly mean: readonly number[];
 }

@@ -6,7 +6,8 @@ import type { Addr } from '../util/addr.js';
 import type { Rule } from '../rules/rule.js';
 import type { SummaryStats } from '../stats/summary-stats.js';
 import { summarize } from '../stats/summary-stats.js';
-import type { AnalysisSummary, Outcome, RingSummary, RuleSummary, TaskSummary, VerdictCounts } from './analysis-summary.js';
+import type { AnalysisSummary, Outcome, RingSummary, RuleSummary, SeriesColumns, TaskSummary, VerdictCounts } from './analysis-summary.js';
+import type { DecimatingTimeSeries } from '../stats/time-series.js';
 import type { ObservedWindow } from './observed-window.js';
 import type { PlanCoverage } from './plan-coverage.js';
 import type { TimingMetric, TimingStats } from './timing-stats.js';
@@ -216,6 +217,10 @@ export class AnalysisTally {
       },
       reconciliation: reconcile(kernelWalks, this.walkWindows, kernelLocked),
       timing,
+      series: {
+        lockHold: seriesColumns(this.timing?.holdSeries),
+        windowDuration: seriesColumns(this.timing?.windowSeries),
+      },
       markers: [...this.markers],
     };
   }
@@ -265,4 +270,12 @@ function reconcile(kernelWalks: number | undefined, detailed: number, kernelLock
       ? `${n(detailed)} walks seen in detail but the kernel counted only ${n(kernelWalks)}: the totals were not read after the last window`
       : `${n(detailed)} of ${n(kernelWalks)} kernel-counted walks seen in detail (${pct}); the kernel counted ${n(kernelLocked ?? 0)} with the lock taken inside the window`;
   return { kernelWalks, detailedWalks: detailed, seenInDetail: Number.isFinite(seen) ? seen : undefined, kernelWalksLockedInside: kernelLocked, text };
+}
+
+function seriesColumns(s: DecimatingTimeSeries | undefined): SeriesColumns {
+  if (s === undefined) {
+    return { widthNs: 0, start: [], count: [], min: [], max: [], mean: [] };
+  }
+  const c = s.columns();
+  return { widthNs: c.widthNs, start: [...c.start], count: [...c.count], min: [...c.min], max: [...c.max], mean: [...c.mean] };
 }

@@ -158,6 +158,7 @@ export class Analyzer {
         this.misses.add(e.probe, e.ts, e.missed);
         this.tally.missReading(e.probe, e.missed);
         this.resolvePending(false);
+        this.trimReadings();
         break;
       case 'totals':
         this.tally.totals(e);
@@ -353,8 +354,24 @@ export class Analyzer {
       this.pending.splice(0, this.pendingHead);
       this.pendingHead = 0;
     }
-    const oldest = this.pending[this.pendingHead];
-    this.misses.trim(oldest === undefined ? this.reorder.lastReleased - 1 : oldest.start);
+  }
+
+  /**
+   * Drops miss readings no window can still need: every window judged later starts no earlier
+   * than the oldest waiting walk, the oldest open window, or the next event to be released.
+   */
+  private trimReadings(): void {
+    let oldest = this.reorder.lastReleased;
+    const head = this.pending[this.pendingHead];
+    if (head !== undefined) {
+      oldest = Math.min(oldest, head.start);
+    }
+    for (const stack of this.open.values()) {
+      for (const w of stack) {
+        oldest = Math.min(oldest, w.enter.ts);
+      }
+    }
+    this.misses.trim(oldest);
   }
 
   private probeName(i: number): string {

@@ -127,11 +127,14 @@ export class TimingStats {
       case 'io_complete':
         this.complete(e.req, e.ts);
         break;
+      case 'req_free':
+        // The address's life ends; its chain lives on through its other members.
+        this.chainOf.delete(e.req);
+        break;
       case 'window_enter':
       case 'window_exit':
       case 'io_queue_async':
       case 'io_fail_link':
-      case 'req_free':
       case 'window_summary':
       case 'totals':
       case 'lost':

@@ -46,17 +46,23 @@ function mentions(e: CaptureEvent, a: Addr): boolean {
 export function inspectCommand(file: string, target: InspectTarget, o: RunOptions, out: (text: string) => void): number {
   if (target.kind === 'walk') {
     const found: WalkRecord[] = [];
-    let previous: WalkRecord | undefined;
+    // The latest walk that returned each address as its next request: the chain predecessor.
+    const byNext = new Map<Addr, WalkRecord>();
     let following: WalkRecord | undefined;
+    let previous: WalkRecord | undefined;
     const run = runAnalysis(file, o, (w) => {
       if (w.index === target.index) {
+        if (found.length === 0) {
+          const p = byNext.get(w.req);
+          previous = p !== undefined && (p.end ?? p.start) <= w.start ? p : undefined;
+        }
         found.push(w);
         return;
       }
       const self = found[0];
       if (self === undefined) {
-        if (w.next !== 0 && w.end !== undefined) {
-          previous = w; // candidate: checked below once the walk is known
+        if (w.next !== 0) {
+          byNext.set(w.next, w);
         }
         return;
       }
@@ -68,7 +74,7 @@ export function inspectCommand(file: string, target: InspectTarget, o: RunOption
     if (self === undefined) {
       throw new CliError(`${file}: no walk #${target.index}; this capture has walks #1 to #${run.analyzer.tally.walkWindows}`);
     }
-    const prev = previous !== undefined && previous.next === self.req ? previous : undefined;
+    const prev = previous;
     const fmt = (a: Addr): string => formatAddr(a, run.header.addrBias);
     out(found.map((w) => formatWalk(w, fmt, { previous: prev, following })).join('\n\n'));
     return 0;
