@@ -104,7 +104,7 @@ describe('lockscope analyze: damaged captures keep what they hold', () => {
     writeFileSync(cut, whole.subarray(0, whole.length - 30));
     const r = lockscope('analyze', cut);
     assert.match(r.stderr, /warning: .*cut short/);
-    assert.ok(r.status === 1 || r.status === 3, `status ${r.status}`);
+    assert.ok(r.status === 1 || r.status === 3, `status ${String(r.status)}`);
   });
 
   it('a corrupt capture reports the byte offset, shows the verdicts before it, and exits 2', () => {

@@ -19,12 +19,17 @@ export const FULL_PLAN: readonly ProbeSite[] = [
   { role: 'lock_acquire', target: 'mutex_trylock', mechanism: 'kprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
   { role: 'lock_acquired', target: 'mutex_trylock', mechanism: 'kretprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
   { role: 'lock_release', target: 'mutex_unlock', mechanism: 'kprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquired', target: 'mutex_lock_interruptible', mechanism: 'kretprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  { role: 'lock_acquired', target: 'mutex_lock_killable', mechanism: 'kretprobe', status: 'attached', reason: 'symbol present', missesCounted: true },
+  ...(['mutex_lock_nested', 'mutex_lock_interruptible_nested', 'mutex_lock_killable_nested', 'mutex_lock_io', 'mutex_lock_io_nested'] as const).map(
+    (target): ProbeSite => ({ role: 'lock_acquired', target, mechanism: 'none', status: 'absent', reason: 'not in /proc/kallsyms', missesCounted: false }),
+  ),
 ];
 
 export function header(over: Partial<CaptureHeader> = {}): CaptureHeader {
   return {
     ...makeHeader({
-      target: { host: 'lab-6.1', kernelRelease: '6.1.0-test', arch: 'x86_64', bpftraceVersion: '0.17.0', preemptRt: false },
+      target: { host: 'lab-6.1', kernelRelease: '6.1.0-test', arch: 'x86_64', bpftraceVersion: '0.17.0', preemptRt: 'no' },
       clock: 'CLOCK_MONOTONIC',
       baseNs: 123_456_789_000_000n,
       startWallTime: '2026-11-25T00:00:00.000Z',

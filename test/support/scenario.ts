@@ -106,9 +106,17 @@ export interface Analysis {
   readonly summary: AnalysisSummary;
 }
 
-export function analyze(events: readonly CaptureEvent[], h: CaptureHeader = header(), horizonNs = 1_000_000): Analysis {
+export function analyze(events: readonly CaptureEvent[], h: CaptureHeader = header(), horizonNs = 1_000_000, withdrawable?: number): Analysis {
   const walks: WalkRecord[] = [];
-  const a = new Analyzer(h, { rules: defaultRules(), reorderHorizonNs: horizonNs }, (w) => walks.push(w));
+  const a = new Analyzer(h, { rules: defaultRules(), reorderHorizonNs: horizonNs, ...(withdrawable === undefined ? {} : { withdrawable }) }, (w) => {
+    // A record with an index already seen replaces it (a withdrawn verdict).
+    const at = walks.findIndex((x) => x.index === w.index && x.rule === w.rule);
+    if (at >= 0) {
+      walks[at] = w;
+    } else {
+      walks.push(w);
+    }
+  });
   a.push(events);
   a.finish();
   return { walks, summary: a.tally.summary() };

@@ -64,8 +64,10 @@ export interface AnalysisSummary {
     readonly lostEvents: number;
     readonly lateEvents: number;
     readonly maxLatenessNs: number;
-    /** Events later than the horizon that fell inside already-judged windows: verdicts may be wrong. */
+    /** Late events that may fall inside walks judged too long ago to withdraw: verdicts may be wrong. */
     readonly orderViolations: number;
+    /** Verdicts given, then withdrawn to UNKNOWN when a late event fell inside their window. */
+    readonly withdrawn: number;
     readonly probeMisses: readonly { readonly probe: string; readonly missed: number }[];
   };
   /** Reconciliation of detailed walks with the kernel's exact totals. */

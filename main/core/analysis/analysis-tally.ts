@@ -51,6 +51,8 @@ export class AnalysisTally {
   lateEvents = 0;
   maxLateness = 0;
   orderViolations = 0;
+  /** Verdicts withdrawn by late events after they were given. */
+  withdrawn = 0;
   private readonly missed = new Map<number, { first: number; last: number }>();
   private readonly rules = new Map<string, RuleTally>();
   private readonly rings = new Map<Addr, RingTally>();
@@ -96,32 +98,67 @@ export class AnalysisTally {
   }
 
   walk(rec: WalkRecord): void {
-    const v = rec.verdict.verdict;
     const rt = this.rules.get(rec.rule);
     if (rt === undefined) {
       throw new Error(`walk for unknown rule ${rec.rule}`);
     }
     rt.walks++;
-    rt.verdicts[v]++;
-    if (rec.verdict.verdict === 'UNKNOWN') {
-      const reason = rec.verdict.reason;
-      rt.reasons[reason] = (rt.reasons[reason] ?? 0) + 1;
-    }
-    if (rt.examples[v].length < MAX_EXAMPLES) {
-      rt.examples[v].push(rec.index);
-    }
     if (rec.rule === this.ruleList[0]?.id) {
-      if (rec.ctx !== 0) {
-        this.ring(rec.ctx, rec.lock).verdicts[v]++;
-      }
       let t = this.tasks.get(rec.tid);
       if (t === undefined) {
         t = { walks: 0, verdicts: counts() };
         this.tasks.set(rec.tid, t);
       }
       t.walks++;
-      t.verdicts[v]++;
     }
+    this.count(rec, 1);
+    const v = rec.verdict.verdict;
+    if (rt.examples[v].length < MAX_EXAMPLES) {
+      rt.examples[v].push(rec.index);
+    }
+  }
+
+  /** Adds (or, with -1, takes back) a record's verdict in the rule, ring and task counts. */
+  private count(rec: WalkRecord, by: 1 | -1): void {
+    const rt = this.rules.get(rec.rule);
+    if (rt === undefined) {
+      throw new Error(`walk for unknown rule ${rec.rule}`);
+    }
+    const v = rec.verdict.verdict;
+    rt.verdicts[v] += by;
+    if (rec.verdict.verdict === 'UNKNOWN') {
+      const reason = rec.verdict.reason;
+      rt.reasons[reason] = (rt.reasons[reason] ?? 0) + by;
+    }
+    // Rings and tasks count the first rule's verdicts.
+    if (rec.rule === this.ruleList[0]?.id) {
+      if (rec.ctx !== 0) {
+        this.ring(rec.ctx, rec.lock).verdicts[v] += by;
+      }
+      const t = this.tasks.get(rec.tid);
+      if (t !== undefined) {
+        t.verdicts[v] += by;
+      }
+    }
+  }
+
+  /** A verdict withdrawn after it was counted (a late event): move it. */
+  replace(old: WalkRecord, next: WalkRecord): void {
+    this.count(old, -1);
+    this.count(next, 1);
+    const rt = this.rules.get(old.rule);
+    if (rt !== undefined) {
+      const list = rt.examples[old.verdict.verdict];
+      const at = list.indexOf(old.index);
+      if (at >= 0) {
+        list.splice(at, 1);
+      }
+      const to = rt.examples[next.verdict.verdict];
+      if (to.length < MAX_EXAMPLES) {
+        to.push(next.index);
+      }
+    }
+    this.withdrawn++;
   }
 
   totals(e: TotalsEvent): void {
@@ -210,6 +247,7 @@ export class AnalysisTally {
       losses: {
         lostNotices: this.lostNotices, lostEvents: this.lostEvents, lateEvents: this.lateEvents, maxLatenessNs: this.maxLateness,
         orderViolations: this.orderViolations,
+        withdrawn: this.withdrawn,
         probeMisses: [...this.missed.entries()].map(([i, m]) => {
           const p = this.header.probes[i];
           return { probe: p === undefined ? `#${i}` : `${p.mechanism}:${p.target}`, missed: m.last - m.first };

@@ -8,7 +8,7 @@
  * rest on the absence of lock events until the probe-miss counters read after the window show
  * nothing was missed; then apply every rule and hand the records to the sink.
  */
-import type { CaptureEvent, WindowEnterEvent, WindowSummaryEvent } from '../capture/events.js';
+import type { CaptureEvent, WalkSite, WindowEnterEvent, WindowSummaryEvent } from '../capture/events.js';
 import type { CaptureHeader } from '../capture/header.js';
 import type { Addr } from '../util/addr.js';
 import { formatAddr as formatAddrWithBias } from '../util/addr.js';
@@ -17,7 +17,7 @@ import { formatDuration } from '../util/time.js';
 import { evaluateRequirement } from '../rules/evaluate-rule.js';
 import type { LockRole, Rule } from '../rules/rule.js';
 import { AnalysisTally } from './analysis-tally.js';
-import type { LockAtWalk } from './assess-walk.js';
+import type { LockAtWalk, WalkAssessment } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
 import { MissReadings } from './miss-readings.js';
 import type { ObservedOp, ObservedWindow, Taint } from './observed-window.js';
@@ -27,25 +27,44 @@ import { ReorderBuffer } from './reorder-buffer.js';
 import { TimingStats } from './timing-stats.js';
 import type { WalkProof, WalkRecord } from './verdict.js';
 
-export const DEFAULT_REORDER_HORIZON_NS = 1_000_000_000;
+export const DEFAULT_REORDER_HORIZON_NS = 250_000_000;
 export const DEFAULT_MAX_PENDING = 1_000_000;
 
 export interface AnalyzerOptions {
   readonly rules: readonly Rule[];
+  /**
+   * How far out of timestamp order events may arrive (per-CPU buffers). A walk's verdict is also
+   * held back this long after its window ends, so that a late event can still withdraw it.
+   */
   readonly reorderHorizonNs?: number;
   /** Walks waiting for a probe-miss reading; past this the oldest are judged UNKNOWN. */
   readonly maxPending?: number;
+  /** Definite verdicts kept open to withdrawal by late events. */
+  readonly withdrawable?: number;
 }
 
 interface OpenWindow {
   readonly enter: WindowEnterEvent;
   readonly ops: ObservedOp[];
   taint: Taint | undefined;
+  /** A direct probe of io_req_find_next on the same request, nested in this window. */
+  inner: WalkAssessment | undefined;
 }
+
+/** A definite verdict given from a raw window, kept a while so that a late event can withdraw it. */
+interface GivenWalk {
+  readonly start: number;
+  readonly end: number;
+  readonly tid: number;
+  records: readonly WalkRecord[];
+}
+
+/** How many given walks stay open to withdrawal by late events. */
+export const DEFAULT_WITHDRAWABLE = 65_536;
 
 interface PendingWalk {
   readonly window: ObservedWindow;
-  readonly walkProof: WalkProof | undefined;
+  walkProof: WalkProof | undefined;
   lock: LockAtWalk;
   readonly start: number;
   readonly end: number;
@@ -58,11 +77,19 @@ export class Analyzer {
   private readonly coverage: PlanCoverage;
   private readonly misses: MissReadings;
   private readonly ownerUsable: boolean;
+  private readonly horizon: number;
   private readonly open = new Map<number, OpenWindow[]>();
+  /** Returns seen without an entry, per task, in case the entry arrives just after (clock skew). */
+  /** Window entries that arrived late, per task, so that their returns are not called pre-capture. */
+  private readonly lateEnters = new Map<number, WindowEnterEvent>();
+  private readonly orphanExits = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk }>();
   private readonly pending: PendingWalk[] = [];
   private pendingHead = 0;
   private lossUntil = -Infinity;
-  private lastEmittedEnd = -Infinity;
+  private readonly given: GivenWalk[] = [];
+  private givenHead = 0;
+  /** Latest end among given walks no longer kept: a late event at or before it may contradict one. */
+  private forgottenUntil = -Infinity;
   private nextIndex = 1;
   private readonly maxPending: number;
   readonly formatAddr: (a: Addr) => string;
@@ -70,18 +97,19 @@ export class Analyzer {
   constructor(
     readonly header: CaptureHeader,
     private readonly options: AnalyzerOptions,
+    /** Receives each walk's record; a record whose index was already given replaces it. */
     private readonly onWalk: (w: WalkRecord) => void,
   ) {
     this.formatAddr = (a) => formatAddrWithBias(a, header.addrBias);
     this.coverage = planCoverage(header);
     this.misses = new MissReadings(this.coverage.complete ? this.coverage.countedProbes : []);
-    this.ownerUsable = !header.target.preemptRt;
+    this.ownerUsable = header.target.preemptRt === 'no';
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.tally = new AnalysisTally(header, options.rules, this.coverage);
     this.timing = new TimingStats(this.formatAddr);
-    const horizon = options.reorderHorizonNs ?? DEFAULT_REORDER_HORIZON_NS;
+    this.horizon = options.reorderHorizonNs ?? DEFAULT_REORDER_HORIZON_NS;
     this.reorder = new ReorderBuffer(
-      horizon,
+      this.horizon,
       (e) => {
         this.event(e);
       },
@@ -123,7 +151,10 @@ export class Analyzer {
         const w = stack?.[i];
         if (stack === undefined || w === undefined) {
           this.tally.exitsWithoutEntry++;
-          this.judge(this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next));
+          const pending = this.judge(this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next), undefined);
+          if (pending !== undefined) {
+            this.orphanExits.set(e.tid, { site: e.site, req: e.req, pending });
+          }
           break;
         }
         stack.splice(i, 1);
@@ -150,15 +181,12 @@ export class Analyzer {
         this.summary(e);
         break;
       case 'lost':
-        this.loss(e.ts, e.ts + e.span, `${e.count} events lost between ${e.ts} and ${e.ts + e.span} ns`);
+        this.loss(e.ts, e.ts + e.span, { reason: 'lost_events', detail: `${e.count} events lost between ${e.ts} and ${e.ts + e.span} ns` });
         this.tally.lostNotices++;
         this.tally.lostEvents += e.count;
         break;
       case 'probe_misses':
-        this.misses.add(e.probe, e.ts, e.missed);
-        this.tally.missReading(e.probe, e.missed);
-        this.resolvePending(false);
-        this.trimReadings();
+        this.reading(e.probe, e.ts, e.missed);
         break;
       case 'totals':
         this.tally.totals(e);
@@ -177,9 +205,32 @@ export class Analyzer {
         break;
     }
     this.tally.lastTs = e.ts;
+    this.resolvePending(false);
+  }
+
+  private reading(probe: number, ts: RelNs, missed: number): void {
+    this.misses.add(probe, ts, missed);
+    this.tally.missReading(probe, missed);
+    this.resolvePending(false);
+    this.trimReadings();
   }
 
   private enter(e: WindowEnterEvent): void {
+    const orphan = this.orphanExits.get(e.tid);
+    if (orphan !== undefined) {
+      this.orphanExits.delete(e.tid);
+      const p = orphan.pending;
+      if (orphan.site === e.site && orphan.req === e.req && e.ts - p.end <= this.horizon && this.isPending(p)) {
+        // The return came first in time: one window whose clock readings contradict each other.
+        p.lock = {
+          state: 'unknown',
+          reason: 'conflicting_evidence',
+          detail: `the return (${p.end} ns) is timed before the entry (${e.ts} ns) on the same task`,
+          evidence: p.lock.evidence,
+        };
+        return;
+      }
+    }
     let stack = this.open.get(e.tid);
     if (stack === undefined) {
       stack = [];
@@ -196,7 +247,7 @@ export class Analyzer {
     this.timing.learnLock(e.lock, e.ctx);
     const taint: Taint | undefined =
       e.ts <= this.lossUntil ? { reason: 'lost_events', detail: `events were lost until ${this.lossUntil} ns, after this window began` } : undefined;
-    stack.push({ enter: e, ops: [], taint });
+    stack.push({ enter: e, ops: [], taint, inner: undefined });
   }
 
   private close(w: OpenWindow, end: RelNs | undefined, next: Addr | undefined, closing: ObservedWindow['closing']): void {
@@ -204,19 +255,34 @@ export class Analyzer {
     if (end !== undefined) {
       this.timing.window(e.ts, end, e.ctx, e.tid);
     }
-    this.judge({
+    const observed: ObservedWindow = {
       source: 'raw', site: e.site, start: e.ts, end, closing, cpu: e.cpu, tid: e.tid, task: e.task, req: e.req, ctx: e.ctx,
       lock: e.lock, flags: e.flags, link: e.link, owner: e.owner, kernelHeld: undefined, ops: w.ops, next,
       opsOverflow: false, taint: w.taint,
-    });
+    };
+    if (e.site === 'io_req_find_next') {
+      // Nested in this task's io_wq_free_work/io_wq_put_work window on the same request: one walk.
+      const outer = this.open.get(e.tid)?.find((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === e.req);
+      if (outer !== undefined) {
+        outer.inner = this.assess(observed);
+        return;
+      }
+    }
+    this.judge(observed, w.inner);
   }
 
-  private observedFromExitOnly(site: ObservedWindow['site'], ts: RelNs, cpu: number, tid: number, req: Addr, next: Addr): ObservedWindow {
+  private observedFromExitOnly(site: WalkSite, ts: RelNs, cpu: number, tid: number, req: Addr, next: Addr): ObservedWindow {
     const zero = 0 as Addr;
+    const lateEnter = this.lateEnters.get(tid);
+    let taint: Taint | undefined =
+      ts <= this.lossUntil ? { reason: 'lost_events', detail: 'its entry may have been lost' } : undefined;
+    if (lateEnter !== undefined && lateEnter.site === site && lateEnter.req === req) {
+      this.lateEnters.delete(tid);
+      taint = { reason: 'late_events', detail: `its entry (${lateEnter.ts} ns) arrived later than the reorder horizon` };
+    }
     return {
       source: 'raw', site, start: undefined, end: ts, closing: 'returned', cpu, tid, task: zero, req, ctx: zero, lock: zero,
-      flags: 0, link: zero, owner: zero, kernelHeld: undefined, ops: [], next, opsOverflow: false,
-      taint: ts <= this.lossUntil ? { reason: 'lost_events', detail: 'its entry may have been lost' } : undefined,
+      flags: 0, link: zero, owner: zero, kernelHeld: undefined, ops: [], next, opsOverflow: false, taint,
     };
   }
 
@@ -225,27 +291,43 @@ export class Analyzer {
     const end = (s.ts + s.duration) as RelNs;
     this.timing.window(s.ts, end, s.ctx, s.tid);
     this.timing.summaryOps(s);
-    this.judge({
-      source: 'summary', site: s.site, start: s.ts, end, closing: 'returned', cpu: s.cpu, tid: s.tid, task: s.task, req: s.req,
-      ctx: s.ctx, lock: s.lock, flags: s.flags, link: s.link, owner: s.owner, kernelHeld: s.heldAtEntry,
-      ops: s.ops.map((op) => ({ op: op.op, api: op.api, ts: op.ts, lock: s.lock, link: op.link })),
-      next: s.next, opsOverflow: s.opsOverflow, taint: undefined,
-    });
+    this.judge(
+      {
+        source: 'summary', site: s.site, start: s.ts, end, closing: 'returned', cpu: s.cpu, tid: s.tid, task: s.task, req: s.req,
+        ctx: s.ctx, lock: s.lock, flags: s.flags, link: s.link, owner: s.owner, kernelHeld: s.heldAtEntry,
+        ops: s.ops.map((op) => ({ op: op.op, api: op.api, ts: op.ts, lock: s.lock, link: op.link })),
+        next: s.next, opsOverflow: s.opsOverflow, taint: undefined,
+      },
+      undefined,
+    );
   }
 
-  /** Events lost in [from, to]: raw windows open then, or opening before `to`, cannot be proven. */
-  private loss(from: number, to: number, detail: string): void {
-    this.lossUntil = Math.max(this.lossUntil, to);
-    for (const stack of this.open.values()) {
+  /**
+   * Events missing in [from, to] (of task `tid` only, when given): raw windows that overlap the
+   * interval cannot be proven — open ones, closed ones still waiting, and (for a loss, whose
+   * interval may reach past the present) ones that open before `to`.
+   */
+  private loss(from: number, to: number, taint: Taint, tid?: number): void {
+    if (tid === undefined) {
+      this.lossUntil = Math.max(this.lossUntil, to);
+    }
+    for (const [t, stack] of this.open) {
+      if (tid !== undefined && t !== tid) {
+        continue;
+      }
       for (const w of stack) {
-        w.taint ??= { reason: 'lost_events', detail };
+        if (w.enter.ts <= to) {
+          w.taint ??= taint;
+        }
       }
     }
-    // Closed raw windows still waiting for a miss reading may overlap the interval too.
     for (let i = this.pendingHead; i < this.pending.length; i++) {
       const p = this.pending[i];
-      if (p !== undefined && p.window.source === 'raw' && p.end >= from && p.start <= to && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
-        p.lock = { state: 'unknown', reason: 'lost_events', detail, evidence: p.lock.evidence };
+      if (
+        p !== undefined && p.window.source === 'raw' && p.end >= from && p.start <= to && (tid === undefined || p.window.tid === tid) &&
+        p.lock.state !== 'unknown' && p.lock.needsCompleteness
+      ) {
+        p.lock = { state: 'unknown', reason: taint.reason, detail: taint.detail, evidence: p.lock.evidence };
       }
     }
   }
@@ -271,41 +353,98 @@ export class Analyzer {
         this.summary(e);
         return;
       case 'probe_misses':
-        this.misses.add(e.probe, e.ts, e.missed);
-        this.tally.missReading(e.probe, e.missed);
-        break;
-      case 'lost':
+        // Readings are kept in time order whenever they arrive.
+        this.reading(e.probe, e.ts, e.missed);
+        return;
+      case 'lost': {
         this.tally.lostNotices++;
         this.tally.lostEvents += e.count;
+        const taint: Taint = { reason: 'lost_events', detail: `${e.count} events lost between ${e.ts} and ${e.ts + e.span} ns` };
+        this.loss(e.ts, e.ts + e.span, taint);
+        this.withdraw(e.ts, e.ts + e.span, undefined, taint);
         break;
+      }
       case 'window_enter':
       case 'window_exit':
       case 'lock_acquire':
       case 'lock_acquired':
       case 'lock_release':
+        if (e.kind === 'window_enter') {
+          this.lateEnters.set(e.tid, e);
+        }
+      {
+        const taint: Taint = {
+          reason: 'late_events',
+          detail: `a ${e.kind} event at ${e.ts} ns arrived ${formatDuration(lateness)} after later events, beyond the reorder horizon`,
+        };
+        // The event belongs to its task at its own time: only windows of that task around it.
+        this.loss(e.ts, e.ts, taint, e.tid);
+        this.withdraw(e.ts, e.ts, e.tid, taint);
         break;
-    }
-    const to = e.kind === 'lost' ? e.ts + e.span : lastReleased;
-    this.loss(e.ts, to, `an event at ${e.ts} ns arrived ${formatDuration(lateness)} after later events, beyond the reorder horizon`);
-    if (e.ts <= this.lastEmittedEnd) {
-      this.tally.orderViolations++;
+      }
     }
   }
 
-  private judge(w: ObservedWindow): void {
-    const a = assessWalk(w, { ownerUsable: this.ownerUsable, coverage: this.coverage, formatAddr: this.formatAddr });
+  /**
+   * A late event (or a late loss) inside a walk already given a definite verdict from raw events:
+   * that verdict is withdrawn — a new record with the same index, UNKNOWN, replaces it. If the
+   * walk is too old to be kept, the capture's order is beyond what the analysis can repair.
+   */
+  private withdraw(from: number, to: number, tid: number | undefined, taint: Taint): void {
+    if (from <= this.forgottenUntil) {
+      this.tally.orderViolations++;
+    }
+    for (let i = this.givenHead; i < this.given.length; i++) {
+      const g = this.given[i];
+      if (g === undefined || g.end < from || g.start > to || (tid !== undefined && g.tid !== tid)) {
+        continue;
+      }
+      g.records = g.records.map((old) => {
+        if (old.verdict.verdict === 'UNKNOWN') {
+          return old;
+        }
+        const replaced: WalkRecord = {
+          ...old,
+          verdict: { verdict: 'UNKNOWN', reason: taint.reason, detail: `withdrawn: ${taint.detail}`, evidence: old.verdict.evidence },
+        };
+        this.tally.replace(old, replaced);
+        this.onWalk(replaced);
+        return replaced;
+      });
+    }
+  }
+
+  private assess(w: ObservedWindow): WalkAssessment {
+    return assessWalk(w, { ownerUsable: this.ownerUsable, coverage: this.coverage, formatAddr: this.formatAddr });
+  }
+
+  private judge(w: ObservedWindow, inner: WalkAssessment | undefined): PendingWalk | undefined {
+    let a = this.assess(w);
+    if (inner !== undefined) {
+      a = combineNested(a, inner);
+    }
     if (a.kind === 'no_walk') {
       this.tally.window(w, a.tail);
-      return;
+      return undefined;
     }
     this.tally.window(w, false);
     const start = w.start ?? w.end ?? 0;
-    const end = w.end ?? start;
-    this.pending.push({ window: w, walkProof: a.walkProof, lock: a.lock, start, end });
+    const end = Math.max(start, w.end ?? start);
+    const p: PendingWalk = { window: w, walkProof: a.walkProof, lock: a.lock, start, end };
+    this.pending.push(p);
     if (this.pending.length - this.pendingHead > this.maxPending) {
       this.resolveOldest(`no probe-miss reading within ${this.maxPending} walks after this window`);
     }
-    this.resolvePending(false);
+    return p;
+  }
+
+  private isPending(p: PendingWalk): boolean {
+    for (let i = this.pendingHead; i < this.pending.length; i++) {
+      if (this.pending[i] === p) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private resolveOldest(detail: string): void {
@@ -320,31 +459,53 @@ export class Analyzer {
     this.pendingHead++;
   }
 
-  /** Judges waiting walks in order as far as the miss readings allow (all of them at the end). */
+  /**
+   * Judges waiting walks in order, once each has settled (the stream has moved a horizon past
+   * its end, so no in-order event can still change it) and the miss readings allow; at the end,
+   * all of them.
+   */
   private resolvePending(atEnd: boolean): void {
+    const settledUntil = this.reorder.lastReleased - this.horizon;
     while (this.pendingHead < this.pending.length) {
       const p = this.pending[this.pendingHead];
       if (p === undefined) {
         break;
       }
+      if (!atEnd && p.end > settledUntil) {
+        break;
+      }
       if (p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
         const check = this.misses.check(p.start, p.end);
-        if (check.kind === 'wait') {
-          if (!atEnd) {
+        const evidence = p.lock.evidence;
+        switch (check.kind) {
+          case 'wait':
+            if (!atEnd) {
+              return;
+            }
+            p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: 'the capture ended before the probe-miss counters were read after this window', evidence };
             break;
-          }
-          p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: 'the capture ended before the probe-miss counters were read after this window', evidence: p.lock.evidence };
-        } else if (check.kind === 'no_reading_before') {
-          p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: `no miss reading of probe ${this.probeName(check.probe)} before this window`, evidence: p.lock.evidence };
-        } else if (check.kind === 'missed') {
-          p.lock = {
-            state: 'unknown',
-            reason: 'probe_misses',
-            detail: `${this.probeName(check.probe)} missed ${check.count} hits between ${check.from} and ${check.to} ns`,
-            evidence: p.lock.evidence,
-          };
-        } else {
-          p.lock = { ...p.lock, evidence: [...p.lock.evidence, { type: 'coverage', text: check.text }] };
+          case 'no_reading_before':
+            p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: `no miss reading of probe ${this.probeName(check.probe)} before this window`, evidence };
+            break;
+          case 'missed':
+            p.lock = {
+              state: 'unknown',
+              reason: 'probe_misses',
+              detail: `${this.probeName(check.probe)} missed ${check.count} hits between ${check.from} and ${check.to} ns`,
+              evidence,
+            };
+            break;
+          case 'reset':
+            p.lock = {
+              state: 'unknown',
+              reason: 'probe_misses',
+              detail: `${this.probeName(check.probe)}'s miss counter went back at ${check.at} ns: the probe was re-registered, so it was not attached for a while`,
+              evidence,
+            };
+            break;
+          case 'clean':
+            p.lock = { ...p.lock, evidence: [...evidence, { type: 'coverage', text: check.text }] };
+            break;
         }
       }
       this.emit(p);
@@ -358,13 +519,12 @@ export class Analyzer {
 
   /**
    * Drops miss readings no window can still need: every window judged later starts no earlier
-   * than the oldest waiting walk, the oldest open window, or the next event to be released.
+   * than a waiting walk, an open window, or the next event to be released.
    */
   private trimReadings(): void {
     let oldest = this.reorder.lastReleased;
-    const head = this.pending[this.pendingHead];
-    if (head !== undefined) {
-      oldest = Math.min(oldest, head.start);
+    for (let i = this.pendingHead; i < this.pending.length; i++) {
+      oldest = Math.min(oldest, this.pending[i]?.start ?? oldest);
     }
     for (const stack of this.open.values()) {
       for (const w of stack) {
@@ -381,8 +541,8 @@ export class Analyzer {
 
   private emit(p: PendingWalk): void {
     const w = p.window;
-    this.lastEmittedEnd = Math.max(this.lastEmittedEnd, p.end);
     const index = this.nextIndex++;
+    const records: WalkRecord[] = [];
     for (const rule of this.options.rules) {
       if (!rule.sites.includes(w.site)) {
         continue;
@@ -398,8 +558,46 @@ export class Analyzer {
       };
       this.tally.walk(record);
       this.onWalk(record);
+      records.push(record);
+    }
+    if (w.source === 'raw' && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
+      this.given.push({ start: p.start, end: p.end, tid: w.tid, records });
+      if (this.given.length - this.givenHead > (this.options.withdrawable ?? DEFAULT_WITHDRAWABLE)) {
+        const old = this.given[this.givenHead];
+        this.forgottenUntil = Math.max(this.forgottenUntil, old?.end ?? -Infinity);
+        this.givenHead++;
+        if (this.givenHead > 4096 && this.givenHead * 2 > this.given.length) {
+          this.given.splice(0, this.givenHead);
+          this.givenHead = 0;
+        }
+      }
     }
   }
+}
+
+/**
+ * An io_req_find_next probe nested in the window of the same request: the direct reading at the
+ * walk decides, unless the enclosing window's own definite answer disagrees.
+ */
+function combineNested(outer: WalkAssessment, inner: WalkAssessment): WalkAssessment {
+  if (inner.kind === 'no_walk') {
+    return outer;
+  }
+  if (outer.kind === 'no_walk') {
+    return inner;
+  }
+  const evidence = [...outer.lock.evidence, ...inner.lock.evidence];
+  if (inner.lock.state === 'unknown') {
+    return { ...outer, lock: { ...outer.lock, evidence } };
+  }
+  if (outer.lock.state !== 'unknown' && outer.lock.state !== inner.lock.state) {
+    return {
+      kind: 'walk',
+      walkProof: outer.walkProof,
+      lock: { state: 'unknown', reason: 'conflicting_evidence', detail: `the probe at the walk says ${inner.lock.state}, the enclosing window says ${outer.lock.state}`, evidence },
+    };
+  }
+  return { kind: 'walk', walkProof: outer.walkProof ?? inner.walkProof, lock: { ...inner.lock, evidence } };
 }
 
 function findLastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {

@@ -52,8 +52,12 @@ function unknown(reason: UnknownReason, detail: string, evidence: readonly Evide
 
 function entryState(w: ObservedWindow, o: AssessOptions): { state: LockState; basis: string; conflict?: string } {
   const judged: { state: LockState; basis: string }[] = [];
+  if (o.ownerUsable && w.task === NULL_ADDR) {
+    return { state: 'unknown', basis: 'the walking task is not known' };
+  }
   if (o.ownerUsable) {
-    const held = ownerTask(w.owner) === w.task;
+    const owner = ownerTask(w.owner);
+    const held = owner !== NULL_ADDR && owner === w.task;
     judged.push({ state: held ? 'held' : 'not_held', basis: `owner word ${o.formatAddr(w.owner)} & ~7 ${held ? '==' : '!='} walker task ${o.formatAddr(w.task)}` });
     if (w.kernelHeld !== undefined && w.kernelHeld !== 'unknown') {
       judged.push({ state: w.kernelHeld, basis: 'the kernel probe judged it at entry' });
@@ -78,10 +82,23 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
       return { kind: 'no_walk', tail: false };
     }
     evidence.push({ type: 'exit', ts: w.end ?? (0 as RelNs), next: w.next });
-    return { kind: 'walk', walkProof: undefined, lock: unknown('window_before_capture', 'only the return of this window is in the capture', evidence) };
+    const lock =
+      w.taint !== undefined
+        ? unknown(w.taint.reason, `only the return of this window was seen: ${w.taint.detail}`, evidence)
+        : unknown('window_before_capture', 'only the return of this window is in the capture', evidence);
+    return { kind: 'walk', walkProof: undefined, lock };
   }
   if (L === NULL_ADDR) {
-    return { kind: 'no_walk', tail: true };
+    const linked = w.ops.find((op) => op.link !== undefined && op.link !== NULL_ADDR);
+    if ((w.next === undefined || w.next === NULL_ADDR) && linked === undefined) {
+      return { kind: 'no_walk', tail: true };
+    }
+    evidence.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: 'unknown', basis: 'not judged' });
+    return {
+      kind: 'walk',
+      walkProof: undefined,
+      lock: unknown('conflicting_evidence', 'req->link was NULL at entry, yet a next request or a non-NULL link appeared in the window', evidence),
+    };
   }
   const entry = entryState(w, o);
   evidence.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: entry.state, basis: entry.basis });
@@ -90,12 +107,27 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
   }
   if (w.end === undefined || w.next === undefined) {
     const lock =
-      w.closing === 'return_missing'
+      w.taint !== undefined
+        ? unknown(w.taint.reason, `its return was not seen: ${w.taint.detail}`, evidence)
+        : w.closing === 'return_missing'
         ? unknown('return_missing', 'the same task entered the window again before this one returned', evidence)
         : unknown('window_open_at_end', 'the capture ended before the window returned', evidence);
     return { kind: 'walk', walkProof: undefined, lock };
   }
   evidence.push({ type: 'exit', ts: w.end, next: w.next });
+
+  // Times must make sense: the return after the entry, every operation inside, in order.
+  if (w.end < w.start) {
+    return { kind: 'walk', walkProof: undefined, lock: unknown('conflicting_evidence', `the window returns (${w.end} ns) before it begins (${w.start} ns)`, evidence) };
+  }
+  let previousOp = w.start as number;
+  for (const op of w.ops) {
+    if (op.ts < previousOp || op.ts > w.end) {
+      const where = op.ts > w.end ? 'after the window returned' : op.ts < w.start ? 'before the window began' : 'out of time order';
+      return { kind: 'walk', walkProof: undefined, lock: unknown('conflicting_evidence', `a lock operation at ${op.ts} ns is ${where}`, evidence) };
+    }
+    previousOp = op.ts;
+  }
 
   // Snapshots must show L, then NULL, and nothing else.
   let sawNull = false;

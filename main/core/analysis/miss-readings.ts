@@ -1,7 +1,10 @@
 /**
- * Probe-miss counters over time. A counter is cumulative; readings arrive in time order. A
- * window [start, end] is miss-free for a probe when the last reading at or before `start` equals
- * the first reading at or after `end`.
+ * Probe-miss counters over time. A counter is cumulative; a window [start, end] is miss-free for
+ * a probe when the last reading strictly before `start` equals the first reading strictly after
+ * `end`, and the counter was not reset in between. Readings at the very nanosecond of an edge are
+ * not used: they cannot be ordered against the entry or the return. A reading lower than the
+ * one before means the probe was re-registered: it was not attached for a while, so nothing
+ * across that point is proven.
  */
 import type { RelNs } from '../util/time.js';
 
@@ -13,10 +16,12 @@ interface Reading {
 export type MissCheck =
   | { readonly kind: 'clean'; readonly text: string }
   | { readonly kind: 'missed'; readonly probe: number; readonly count: number; readonly from: number; readonly to: number }
+  | { readonly kind: 'reset'; readonly probe: number; readonly at: number }
   | { readonly kind: 'no_reading_before'; readonly probe: number }
   | { readonly kind: 'wait' };
 
 export class MissReadings {
+  /** Per probe, readings in time order. */
   private readonly readings = new Map<number, Reading[]>();
 
   constructor(private readonly probes: readonly number[]) {}
@@ -27,21 +32,12 @@ export class MissReadings {
       list = [];
       this.readings.set(probe, list);
     }
-    list.push({ ts, missed });
-  }
-
-  /** Latest reading time over the probes that is known for all of them (−∞ if any has none). */
-  coveredUntil(): number {
-    let t = Infinity;
-    for (const p of this.probes) {
-      const list = this.readings.get(p);
-      const last = list?.[list.length - 1];
-      if (last === undefined) {
-        return -Infinity;
-      }
-      t = Math.min(t, last.ts);
+    // Readings normally arrive in order; a late one is put in its place.
+    let i = list.length;
+    while (i > 0 && (list[i - 1]?.ts ?? -Infinity) > ts) {
+      i--;
     }
-    return t;
+    list.splice(i, 0, { ts, missed });
   }
 
   /** Whether any counted probe missed hits during [start, end]; `wait` until readings cover `end`. */
@@ -49,13 +45,22 @@ export class MissReadings {
     const parts: string[] = [];
     for (const p of this.probes) {
       const list = this.readings.get(p) ?? [];
-      const before = lastAtOrBefore(list, start);
+      const b = lastBefore(list, start);
+      const before = list[b];
       if (before === undefined) {
         return { kind: 'no_reading_before', probe: p };
       }
-      const after = firstAtOrAfter(list, end);
+      const a = firstAfter(list, end);
+      const after = list[a];
       if (after === undefined) {
         return { kind: 'wait' };
+      }
+      for (let i = b + 1; i <= a; i++) {
+        const r = list[i];
+        const prev = list[i - 1];
+        if (r !== undefined && prev !== undefined && r.missed < prev.missed) {
+          return { kind: 'reset', probe: p, at: r.ts };
+        }
       }
       if (after.missed !== before.missed) {
         return { kind: 'missed', probe: p, count: after.missed - before.missed, from: before.ts, to: after.ts };
@@ -65,32 +70,26 @@ export class MissReadings {
     return { kind: 'clean', text: `miss counters unchanged across the window (probe:count ${parts.join(' ')})` };
   }
 
-  /** Drops readings no pending window can need (all before `oldestStart` but the last). */
+  /** Drops readings no window can need: all but the last one strictly before `oldestStart`. */
   trim(oldestStart: number): void {
     for (const list of this.readings.values()) {
-      let keep = 0;
-      while (keep + 1 < list.length && (list[keep + 1]?.ts ?? Infinity) <= oldestStart) {
-        keep++;
-      }
-      if (keep > 0) {
-        list.splice(0, keep);
+      const keepFrom = lastBefore(list, oldestStart);
+      if (keepFrom > 0) {
+        list.splice(0, keepFrom);
       }
     }
   }
 }
 
-function lastAtOrBefore(list: readonly Reading[], t: number): Reading | undefined {
+/** Index of the last reading with ts < t, or -1. */
+function lastBefore(list: readonly Reading[], t: number): number {
   let lo = 0;
   let hi = list.length - 1;
-  let found: Reading | undefined;
+  let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = list[mid];
-    if (r === undefined) {
-      break;
-    }
-    if (r.ts <= t) {
-      found = r;
+    if ((list[mid]?.ts ?? Infinity) < t) {
+      found = mid;
       lo = mid + 1;
     } else {
       hi = mid - 1;
@@ -99,18 +98,15 @@ function lastAtOrBefore(list: readonly Reading[], t: number): Reading | undefine
   return found;
 }
 
-function firstAtOrAfter(list: readonly Reading[], t: number): Reading | undefined {
+/** Index of the first reading with ts > t, or list.length. */
+function firstAfter(list: readonly Reading[], t: number): number {
   let lo = 0;
   let hi = list.length - 1;
-  let found: Reading | undefined;
+  let found = list.length;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = list[mid];
-    if (r === undefined) {
-      break;
-    }
-    if (r.ts >= t) {
-      found = r;
+    if ((list[mid]?.ts ?? -Infinity) > t) {
+      found = mid;
       hi = mid - 1;
     } else {
       lo = mid + 1;

@@ -2,10 +2,12 @@
  * What the capture's probe plan lets the analysis prove.
  *
  * A verdict drawn from a window's lock operations rests on the *absence* of other operations:
- * that needs every mutex acquire and release path probed (or absent from the kernel) and every
- * such probe's misses counted. This file reads that from the header once.
+ * that needs every mutex acquisition entry point probed at its return (or absent from the
+ * kernel), `mutex_unlock` probed, and every such probe's misses counted. A plan that merely has
+ * *some* acquisition probe is not enough: an unprobed `mutex_lock` would take the lock unseen.
  */
 import type { CaptureHeader, ProbeRole, ProbeSite } from '../capture/header.js';
+import { LOCK_APIS } from '../capture/events.js';
 
 /** Probe roles whose hits a window's verdict depends on. */
 export const PROOF_ROLES: readonly ProbeRole[] = ['window_entry', 'window_return', 'lock_acquire', 'lock_acquired', 'lock_release'];
@@ -34,14 +36,21 @@ export function planCoverage(header: CaptureHeader): PlanCoverage {
       detail: `not attached: ${unavailable.map(({ p }) => `${describe(p)} (${p.reason})`).join('; ')}`,
     };
   }
-  for (const role of ['lock_acquired', 'lock_release'] as const) {
-    if (!relevant.some(({ p }) => p.role === role && p.status === 'attached')) {
-      return {
-        complete: false,
-        reason: 'probe_unavailable',
-        detail: `no ${role} probe in the capture's plan, so a lock operation in the window could go unseen`,
-      };
-    }
+  const covered = (role: ProbeRole, target: string): boolean =>
+    relevant.some(({ p }) => p.role === role && p.target === target && (p.status === 'attached' || p.status === 'absent'));
+  const missing = LOCK_APIS.filter((api) => !covered('lock_acquired', api)).map((api) => `lock_acquired ${api}`);
+  if (!relevant.some(({ p }) => p.role === 'lock_release' && p.target === 'mutex_unlock' && p.status === 'attached')) {
+    missing.push('lock_release mutex_unlock');
+  }
+  if (!relevant.some(({ p }) => p.role === 'lock_acquired' && p.status === 'attached')) {
+    missing.push('any attached lock_acquired probe');
+  }
+  if (missing.length > 0) {
+    return {
+      complete: false,
+      reason: 'probe_unavailable',
+      detail: `the plan does not account for ${missing.join(', ')} (neither probed nor known absent), so a lock operation in the window could go unseen`,
+    };
   }
   const attached = relevant.filter(({ p }) => p.status === 'attached');
   const uncounted = attached.filter(({ p }) => !p.missesCounted);

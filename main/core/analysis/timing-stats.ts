@@ -20,6 +20,9 @@ export const TIMING_METRIC_TEXT: { readonly [M in TimingMetric]: string } = {
   chain_latency: 'chain latency (head submitted → last request completed)',
 };
 
+/** Longest duration kept in a histogram: 2^53 ns (104 days). */
+const MAX_DURATION = 2 ** 53;
+
 interface Chain {
   readonly head: Addr;
   readonly ctx: Addr;
@@ -42,8 +45,8 @@ export class TimingStats {
   readonly holdSeries = new DecimatingTimeSeries();
   readonly windowSeries = new DecimatingTimeSeries();
 
-  /** Durations that came out negative and were left out. */
-  negativeDurations = 0;
+  /** Durations that came out negative or absurdly long and were left out. */
+  badDurations = 0;
   /** uring_lock address → ring, learned from windows. */
   private readonly ringOfLock = new Map<Addr, Addr>();
   /** Per (tid, lock): time of the lock call and of the acquisition, for raw events. */
@@ -60,9 +63,9 @@ export class TimingStats {
   }
 
   private record(metric: TimingMetric, ring: string | undefined, tid: number | undefined, value: number): void {
-    if (!(value >= 0)) {
-      this.negativeDurations++;
-      return; // clocks of different CPUs disagreeing; never a statistic
+    if (!(value >= 0 && value <= MAX_DURATION && Number.isInteger(value))) {
+      this.badDurations++;
+      return; // negative (clocks of different CPUs disagreeing) or absurd: never a statistic
     }
     const g = this.byMetric[metric];
     if (ring !== undefined) {

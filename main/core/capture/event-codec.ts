@@ -60,6 +60,9 @@ const KIND_BY_CODE: readonly (EventKind | undefined)[] = (() => {
   return table;
 })();
 
+/** Event times lie within ±2^52 ns of the capture base, so differences of two stay exact. */
+export const TIME_LIMIT = 2 ** 52;
+
 /** A window_summary records at most this many lock operations (the kernel's buffer). */
 export const MAX_WINDOW_OPS = 64;
 
@@ -324,6 +327,9 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
   let prevTime = 0;
   const ts = (): RelNs => {
     prevTime += time.svarint();
+    if (Math.abs(prevTime) > TIME_LIMIT) {
+      throw new ColumnFormatError(`an event time of ${prevTime} ns is more than 2^52 ns from the capture base`);
+    }
     return prevTime as RelNs;
   };
   const snapshot = (): LinkSnapshot => (num.uvarint() === 1 ? { seen: true, link: addr('link') } : { seen: false });

@@ -17,13 +17,21 @@ import type { DurationNs, RelNs } from '../util/time.js';
 export const WALK_SITES = ['io_wq_free_work', 'io_wq_put_work', 'io_req_find_next'] as const;
 export type WalkSite = (typeof WALK_SITES)[number];
 
-/** Mutex entry points. `trylock` and the interruptible forms can fail (`lock_acquired.ok`). */
+/**
+ * Mutex entry points. `trylock` and the interruptible forms can fail (`lock_acquired.ok`). The
+ * `_nested` forms replace the plain ones on CONFIG_DEBUG_LOCK_ALLOC builds. New names are
+ * appended: the capture stores the index.
+ */
 export const LOCK_APIS = [
   'mutex_lock',
   'mutex_lock_nested',
   'mutex_lock_interruptible',
   'mutex_lock_killable',
   'mutex_trylock',
+  'mutex_lock_interruptible_nested',
+  'mutex_lock_killable_nested',
+  'mutex_lock_io',
+  'mutex_lock_io_nested',
 ] as const;
 export type LockApi = (typeof LOCK_APIS)[number];
 

@@ -47,12 +47,16 @@ export interface StructOffset {
   readonly size: number;
 }
 
+export const PREEMPT_RT_STATES = ['no', 'yes', 'unknown'] as const;
+export type PreemptRt = (typeof PREEMPT_RT_STATES)[number];
+
 export interface TargetFacts {
   readonly host: string;
   readonly kernelRelease: string;
   readonly arch: string;
   readonly bpftraceVersion: string;
-  readonly preemptRt: boolean;
+  /** PREEMPT_RT builds lay out struct mutex differently: the owner word is trusted only on "no". */
+  readonly preemptRt: PreemptRt;
 }
 
 export interface CaptureHeader {

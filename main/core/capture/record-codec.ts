@@ -3,8 +3,8 @@
  * Decoding checks every field's type, so a file written by something else fails with a reason.
  */
 import type { BatchColumns } from './event-codec.js';
-import type { CaptureHeader, Grain, ProbeMechanism, ProbeRole, ProbeSite, ProbeStatus, StructOffset } from './header.js';
-import { GRAINS, PROBE_MECHANISMS, PROBE_ROLES, PROBE_STATUSES } from './header.js';
+import type { CaptureHeader, Grain, PreemptRt, ProbeMechanism, ProbeRole, ProbeSite, ProbeStatus, StructOffset } from './header.js';
+import { GRAINS, PREEMPT_RT_STATES, PROBE_MECHANISMS, PROBE_ROLES, PROBE_STATUSES } from './header.js';
 import { RecordType } from './proto-schema.js';
 
 export interface CaptureFooter {
@@ -121,7 +121,7 @@ function decodeHeader(o: Obj): CaptureHeader {
       kernelRelease: field(t, 'kernelRelease', isStr, 'text'),
       arch: field(t, 'arch', isStr, 'text'),
       bpftraceVersion: field(t, 'bpftraceVersion', isStr, 'text'),
-      preemptRt: field(t, 'preemptRt', isBool, 'a boolean'),
+      preemptRt: oneOf<PreemptRt>(PREEMPT_RT_STATES, field(t, 'preemptRt', isStr, 'text'), 'PREEMPT_RT state'),
     },
     clock: field(o, 'clock', isStr, 'text'),
     baseNs: decimal(field(o, 'baseNs', isStr, 'text'), 'clock base'),

@@ -83,7 +83,7 @@ export const UNKNOWN_TARGET: TargetFacts = {
   kernelRelease: 'unknown',
   arch: 'unknown',
   bpftraceVersion: 'unknown',
-  preemptRt: false,
+  preemptRt: 'unknown',
 };
 
 export type InputSyntax = 'json' | 'text';

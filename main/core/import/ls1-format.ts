@@ -11,7 +11,7 @@ import { addrValue } from '../util/addr.js';
 
 export function formatLs1Header(h: CaptureHeader): string[] {
   const t = h.target;
-  const lines = [`LS1 target host=${t.host} release=${t.kernelRelease} arch=${t.arch} bpftrace=${t.bpftraceVersion} rt=${t.preemptRt ? 1 : 0}`];
+  const lines = [`LS1 target host=${t.host} release=${t.kernelRelease} arch=${t.arch} bpftrace=${t.bpftraceVersion} ${t.preemptRt === 'unknown' ? '' : ` rt=${t.preemptRt === 'yes' ? 1 : 0}`}`];
   for (const p of h.probes) {
     lines.push(`LS1 probe role=${p.role} target=${p.target} mechanism=${p.mechanism} status=${p.status} counted=${p.missesCounted ? 1 : 0} reason=${p.reason}`);
   }

@@ -5,7 +5,7 @@
  *
  * Line shapes (single spaces between fields; extra blanks are tolerated):
  *
- *   LS1 target host=H release=R arch=A bpftrace=V rt=0|1        every key optional
+ *   LS1 target host=H release=R arch=A bpftrace=V rt=0|1        every key optional (no rt=: unknown)
  *   LS1 probe role=R target=T mechanism=M attached=0|1 counted=0|1 reason=<rest of the line>
  *             (or status=attached|absent|unavailable instead of attached=; attached=0 reads as
  *             "unavailable": the target may exist, so its hits may have gone unseen)
@@ -362,7 +362,8 @@ export function parseHeaderLine(kind: HeaderKind, body: string): Result<HeaderLi
   const r = new FieldReader(kind, kv.value);
   switch (kind) {
     case 'target': {
-      const rt = r.has('rt') ? r.flag('rt') : false;
+      // Without rt= the kernel's PREEMPT_RT state is unknown, and the owner word is not trusted.
+      const rt = r.has('rt') ? (r.flag('rt') ? 'yes' : 'no') : 'unknown';
       return finish<HeaderLine>(r, {
         kind,
         target: {

@@ -53,6 +53,9 @@ export function formatSummary(s: AnalysisSummary, o: SummaryTextOptions): string
   const missed = l.probeMisses.filter((p) => p.missed > 0);
   lossBits.push(missed.length === 0 ? 'no probe misses' : `probe misses: ${missed.map((p) => `${p.probe} ${n(p.missed)}`).join(', ')}`);
   lines.push(`Losses: ${lossBits.join('; ')}`);
+  if (l.withdrawn > 0) {
+    lines.push(`  ! ${n(l.withdrawn)} verdicts were withdrawn to UNKNOWN when a late event fell inside their window`);
+  }
   if (l.orderViolations > 0) {
     lines.push(`  ! ${n(l.orderViolations)} events arrived up to ${formatDuration(l.maxLatenessNs)} late, inside windows already judged: rerun with --reorder-horizon ${Math.ceil((l.maxLatenessNs * 2) / 1e6)}ms`);
   }

@@ -3,6 +3,7 @@
  * modelled kernel would have (every mutex path probed, misses counted), the kernel's BTF offsets
  * (../shared/KERNEL-NOTES.md and lab/README.md: 6.1 vs 7.2) and notes saying it is a model.
  */
+import { LOCK_APIS } from '../capture/events.js';
 import type { LockApi } from '../capture/events.js';
 import type { CaptureHeader, ProbeRole, ProbeSite, StructOffset } from '../capture/header.js';
 import { makeHeader } from '../capture/header.js';
@@ -40,10 +41,12 @@ export function linkedNopProbes(kernel: KernelFamily, grain: 'raw' | 'summary'):
   for (const api of MUTEX_APIS) {
     probes.push(kprobe('lock_acquire', api), kretprobe('lock_acquired', api));
   }
-  const absent = (role: ProbeRole): ProbeSite => ({
-    role, target: 'mutex_lock_nested', mechanism: 'none', status: 'absent', reason: 'no such symbol (CONFIG_DEBUG_LOCK_ALLOC off)', missesCounted: false,
+  const absent = (role: ProbeRole, target: LockApi): ProbeSite => ({
+    role, target, mechanism: 'none', status: 'absent', reason: 'no such symbol (CONFIG_DEBUG_LOCK_ALLOC off)', missesCounted: false,
   });
-  probes.push(absent('lock_acquire'), absent('lock_acquired'));
+  for (const api of LOCK_APIS.filter((a) => !MUTEX_APIS.includes(a))) {
+    probes.push(absent('lock_acquire', api), absent('lock_acquired', api));
+  }
   probes.push(kprobe('lock_release', 'mutex_unlock'));
   probes.push(kprobe('free', 'io_free_req'));
   probes.push(tracepoint('contention', 'lock:contention_begin'), tracepoint('contention', 'lock:contention_end'));
@@ -82,7 +85,7 @@ export function linkedNopHeader(o: LinkedNopOptions, host: string): CaptureHeade
       kernelRelease: r.kernel === 'patched' ? '7.2.0-synthetic' : '6.1.0-synthetic',
       arch: 'x86_64',
       bpftraceVersion: '0.17.0',
-      preemptRt: false,
+      preemptRt: 'no',
     },
     clock: 'CLOCK_MONOTONIC',
     baseNs: SYNTHETIC_BASE_NS,

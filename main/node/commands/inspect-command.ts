@@ -56,7 +56,13 @@ export function inspectCommand(file: string, target: InspectTarget, o: RunOption
           const p = byNext.get(w.req);
           previous = p !== undefined && (p.end ?? p.start) <= w.start ? p : undefined;
         }
-        found.push(w);
+        // A later record for the same walk and rule replaces the earlier one (a withdrawn verdict).
+        const same = found.findIndex((f) => f.rule === w.rule);
+        if (same >= 0) {
+          found[same] = w;
+        } else {
+          found.push(w);
+        }
         return;
       }
       const self = found[0];

@@ -140,7 +140,7 @@ describe('losses and misses turn claims into UNKNOWN', () => {
   });
 
   it('PREEMPT_RT: the owner word is not used; in-window ops still decide', () => {
-    const h = header({ target: { ...header().target, preemptRt: true } });
+    const h = header({ target: { ...header().target, preemptRt: 'yes' } });
     const a = analyze(bracket([...patched(1000, 1), ...rawWindow({ at: 5000, req: req(5), link: req(6), next: req(6), owner: ownedBy(TASK) })]), h);
     assert.deepEqual(verdicts(a), ['HELD', 'UNKNOWN:state_unknown']);
   });
@@ -159,10 +159,15 @@ describe('ordering and identity', () => {
   it('an event later than the horizon inside a judged window is an order violation: nothing proven', () => {
     const w = unpatched(1000, 1);
     const late = { kind: 'lock_acquired', ts: t(1500), cpu: 3, tid: 100, api: 'mutex_lock', lock: LOCK, ok: true, snapshot: { seen: true, link: req(2) } } as const;
-    const events = [...missReadings(0), ...w, ...missReadings(2000), ...unpatched(10_000_000, 5), ...missReadings(20_000_000), late];
-    const a = analyze(events, header(), 1_000_000);
-    assert.equal(a.summary.losses.orderViolations, 1);
-    assert.equal(a.summary.rules[0]?.outcome, 'unproven');
+    const events = [...missReadings(0), ...w, ...missReadings(2500), ...unpatched(10_000_000, 5), ...missReadings(10_500_000), ...missReadings(20_000_000), late];
+    // Kept for withdrawal: the walk's verdict becomes UNKNOWN, nothing else is doubted.
+    const kept = analyze(events, header(), 1_000_000);
+    assert.equal(kept.summary.losses.orderViolations, 0);
+    assert.deepEqual(verdicts(kept), ['UNKNOWN:late_events', 'NOT_HELD']);
+    // Too old to withdraw: the order of the capture is beyond repair, nothing is proven.
+    const forgotten = analyze(events, header(), 1_000_000, 0);
+    assert.equal(forgotten.summary.losses.orderViolations, 1);
+    assert.equal(forgotten.summary.rules[0]?.outcome, 'unproven');
   });
 
   it('a recycled request address starts a new walk each time', () => {

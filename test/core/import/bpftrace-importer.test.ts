@@ -163,7 +163,7 @@ describe('bpftrace importer: events', () => {
     const { result } = importBpftrace([...HEADER_LINES, ...EVERY_KIND_LINES]);
     const h = result.header;
     assert.deepEqual(h.target, {
-      host: 'lab-6.1', kernelRelease: '6.1.0-13-amd64', arch: 'x86_64', bpftraceVersion: 'v0.17.0', preemptRt: false,
+      host: 'lab-6.1', kernelRelease: '6.1.0-13-amd64', arch: 'x86_64', bpftraceVersion: 'v0.17.0', preemptRt: 'no',
     });
     assert.deepEqual(h.probes, [
       { role: 'window_entry', target: 'io_wq_free_work', mechanism: 'kprobe', status: 'attached', missesCounted: true, reason: 'symbol present' },
@@ -202,7 +202,7 @@ describe('bpftrace importer: events', () => {
     const { result, events } = importBpftrace([ev('req_free', 0, 0, 1, `req=${hex(reqA)}`)]);
     assert.equal(events.length, 1);
     assert.deepEqual(result.header.target, {
-      host: 'unknown', kernelRelease: 'unknown', arch: 'unknown', bpftraceVersion: 'unknown', preemptRt: false,
+      host: 'unknown', kernelRelease: 'unknown', arch: 'unknown', bpftraceVersion: 'unknown', preemptRt: 'unknown',
     });
     assert.deepEqual(result.header.probes, []);
     assert.equal(result.header.grain, 'raw');
@@ -212,7 +212,7 @@ describe('bpftrace importer: events', () => {
   it('reads grain summary, rt=1 and partial target lines', () => {
     const { result } = importBpftrace(['LS1 target host=box rt=1', 'LS1 grain summary']);
     assert.deepEqual(result.header.target, {
-      host: 'box', kernelRelease: 'unknown', arch: 'unknown', bpftraceVersion: 'unknown', preemptRt: true,
+      host: 'box', kernelRelease: 'unknown', arch: 'unknown', bpftraceVersion: 'unknown', preemptRt: 'yes',
     });
     assert.equal(result.header.grain, 'summary');
     assert.equal(result.header.baseNs, 0n);
@@ -454,7 +454,7 @@ describe('bpftrace importer: bad lines', () => {
       'line 5: window_enter: req=0xzz is not an address',
       'line 6: req_free: req=0x0020000000000000 is outside the address window (±2^52 around bias 0): it cannot be stored exactly',
       'line 7: window_exit: site=io_wq_submit_work is not one of io_wq_free_work, io_wq_put_work, io_req_find_next',
-      'line 8: lock_acquire: api=spin_lock is not one of mutex_lock, mutex_lock_nested, mutex_lock_interruptible, mutex_lock_killable, mutex_trylock',
+      'line 8: lock_acquire: api=spin_lock is not one of mutex_lock, mutex_lock_nested, mutex_lock_interruptible, mutex_lock_killable, mutex_trylock, mutex_lock_interruptible_nested, mutex_lock_killable_nested, mutex_lock_io, mutex_lock_io_nested',
       'line 9: lock_acquired: ok=2 is not 0 or 1',
       'line 10: io_submit: unexpected key extra=',
       'line 11: io_complete: res= given twice',
