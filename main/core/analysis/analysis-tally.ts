@@ -80,18 +80,19 @@ export class AnalysisTally {
     return r;
   }
 
-  window(w: ObservedWindow, tail: boolean): void {
+  /** A closed window: a walk, a chain tail, or (only its NULL return seen) neither for sure. */
+  window(w: ObservedWindow, kind: 'walk' | 'tail' | 'undetermined'): void {
     this.firstTs ??= w.start ?? w.end;
     this.windows++;
-    if (tail) {
+    if (kind === 'tail') {
       this.chainTails++;
-    } else {
+    } else if (kind === 'walk') {
       this.walkWindows++;
     }
     if (w.start !== undefined) {
       const r = this.ring(w.ctx, w.lock);
       r.windows++;
-      if (!tail) {
+      if (kind === 'walk') {
         r.walks++;
       }
     }

@@ -8,7 +8,7 @@
  * rest on the absence of lock events until the probe-miss counters read after the window show
  * nothing was missed; then apply every rule and hand the records to the sink.
  */
-import type { CaptureEvent, WalkSite, WindowEnterEvent, WindowSummaryEvent } from '../capture/events.js';
+import type { CaptureEvent, WalkSite, WindowEnterEvent, WindowExitEvent, WindowSummaryEvent } from '../capture/events.js';
 import type { CaptureHeader } from '../capture/header.js';
 import type { Addr } from '../util/addr.js';
 import { formatAddr as formatAddrWithBias } from '../util/addr.js';
@@ -28,7 +28,9 @@ import { TimingStats } from './timing-stats.js';
 import type { WalkProof, WalkRecord } from './verdict.js';
 
 export const DEFAULT_REORDER_HORIZON_NS = 250_000_000;
-export const DEFAULT_MAX_PENDING = 1_000_000;
+export const DEFAULT_MAX_PENDING = 262_144;
+/** Walks held back to settle; past this they settle early (a late event can still withdraw them). */
+const SETTLE_CAP = 65_536;
 
 export interface AnalyzerOptions {
   readonly rules: readonly Rule[];
@@ -59,8 +61,8 @@ interface GivenWalk {
   records: readonly WalkRecord[];
 }
 
-/** How many given walks stay open to withdrawal by late events. */
-export const DEFAULT_WITHDRAWABLE = 65_536;
+/** How many given walks stay open to withdrawal by late events (memory: their records). */
+export const DEFAULT_WITHDRAWABLE = 16_384;
 
 interface PendingWalk {
   readonly window: ObservedWindow;
@@ -82,6 +84,8 @@ export class Analyzer {
   /** Returns seen without an entry, per task, in case the entry arrives just after (clock skew). */
   /** Window entries that arrived late, per task, so that their returns are not called pre-capture. */
   private readonly lateEnters = new Map<number, WindowEnterEvent>();
+  /** Per task, the last window closed because the task entered again before it returned. */
+  private readonly missingReturns = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk | undefined }>();
   private readonly orphanExits = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk }>();
   private readonly pending: PendingWalk[] = [];
   private pendingHead = 0;
@@ -117,6 +121,21 @@ export class Analyzer {
         this.late(e, last);
       },
     );
+  }
+
+  /** Sizes of what the analysis holds (for the benchmark's memory account). */
+  held(): Record<string, number> {
+    let open = 0;
+    for (const s of this.open.values()) {
+      open += s.length;
+    }
+    return {
+      reorder: this.reorder.buffered,
+      pending: this.pending.length - this.pendingHead,
+      given: this.given.length - this.givenHead,
+      open,
+      timing: this.timing.openRequests,
+    };
   }
 
   push(events: readonly CaptureEvent[]): void {
@@ -242,7 +261,8 @@ export class Analyzer {
     const old = stack[stale];
     if (old !== undefined) {
       stack.splice(stale, 1);
-      this.close(old, undefined, undefined, 'return_missing');
+      const pending = this.close(old, undefined, undefined, 'return_missing');
+      this.missingReturns.set(e.tid, { site: old.enter.site, req: old.enter.req, pending });
     }
     this.timing.learnLock(e.lock, e.ctx);
     const taint: Taint | undefined =
@@ -250,7 +270,7 @@ export class Analyzer {
     stack.push({ enter: e, ops: [], taint, inner: undefined });
   }
 
-  private close(w: OpenWindow, end: RelNs | undefined, next: Addr | undefined, closing: ObservedWindow['closing']): void {
+  private close(w: OpenWindow, end: RelNs | undefined, next: Addr | undefined, closing: ObservedWindow['closing']): PendingWalk | undefined {
     const e = w.enter;
     if (end !== undefined) {
       this.timing.window(e.ts, end, e.ctx, e.tid);
@@ -265,10 +285,10 @@ export class Analyzer {
       const outer = this.open.get(e.tid)?.find((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === e.req);
       if (outer !== undefined) {
         outer.inner = this.assess(observed);
-        return;
+        return undefined;
       }
     }
-    this.judge(observed, w.inner);
+    return this.judge(observed, w.inner);
   }
 
   private observedFromExitOnly(site: WalkSite, ts: RelNs, cpu: number, tid: number, req: Addr, next: Addr): ObservedWindow {
@@ -321,10 +341,15 @@ export class Analyzer {
         }
       }
     }
-    for (let i = this.pendingHead; i < this.pending.length; i++) {
+    // Pending walks are queued in the order their windows closed: scan back from the newest until
+    // they end well before the interval (one horizon of slack for the few closed out of order).
+    for (let i = this.pending.length - 1; i >= this.pendingHead; i--) {
       const p = this.pending[i];
+      if (p === undefined || p.end < from - this.horizon) {
+        break;
+      }
       if (
-        p !== undefined && p.window.source === 'raw' && p.end >= from && p.start <= to && (tid === undefined || p.window.tid === tid) &&
+        p.window.source === 'raw' && p.end >= from && p.start <= to && (tid === undefined || p.window.tid === tid) &&
         p.lock.state !== 'unknown' && p.lock.needsCompleteness
       ) {
         p.lock = { state: 'unknown', reason: taint.reason, detail: taint.detail, evidence: p.lock.evidence };
@@ -372,6 +397,9 @@ export class Analyzer {
         if (e.kind === 'window_enter') {
           this.lateEnters.set(e.tid, e);
         }
+        if (e.kind === 'window_exit') {
+          this.lateExit(e, lateness);
+        }
       {
         const taint: Taint = {
           reason: 'late_events',
@@ -386,6 +414,40 @@ export class Analyzer {
   }
 
   /**
+   * A return that arrived late still ends its window — which then cannot be proven — so that no
+   * walk goes uncounted: the open window of that task, or (its entry late too) a window known
+   * only by its return.
+   */
+  private lateExit(e: WindowExitEvent, lateness: number): void {
+    const taint: Taint = { reason: 'late_events', detail: `its return arrived ${formatDuration(lateness)} late, beyond the reorder horizon` };
+    const stack = this.open.get(e.tid);
+    const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === e.site && w.enter.req === e.req);
+    const w = stack?.[i];
+    if (stack !== undefined && w !== undefined) {
+      stack.splice(i, 1);
+      w.taint = taint;
+      this.close(w, e.ts, e.next, 'returned');
+      return;
+    }
+    const missing = this.missingReturns.get(e.tid);
+    if (missing !== undefined && missing.site === e.site && missing.req === e.req) {
+      // Its window was already closed (and counted) when the task entered again: name the cause.
+      this.missingReturns.delete(e.tid);
+      const p = missing.pending;
+      if (p !== undefined && this.isPending(p) && p.lock.state === 'unknown' && p.lock.reason === 'return_missing') {
+        p.lock = { ...p.lock, reason: 'late_events', detail: `its return (${e.ts} ns) arrived ${formatDuration(lateness)} late` };
+      }
+      return;
+    }
+    const lateEnter = this.lateEnters.get(e.tid);
+    if (lateEnter !== undefined && lateEnter.site === e.site && lateEnter.req === e.req) {
+      this.lateEnters.delete(e.tid);
+    }
+    this.tally.exitsWithoutEntry++;
+    this.judge({ ...this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next), taint }, undefined);
+  }
+
+  /**
    * A late event (or a late loss) inside a walk already given a definite verdict from raw events:
    * that verdict is withdrawn — a new record with the same index, UNKNOWN, replaces it. If the
    * walk is too old to be kept, the capture's order is beyond what the analysis can repair.
@@ -394,9 +456,13 @@ export class Analyzer {
     if (from <= this.forgottenUntil) {
       this.tally.orderViolations++;
     }
-    for (let i = this.givenHead; i < this.given.length; i++) {
+    // Given walks are kept in the order their windows closed: scan back from the newest.
+    for (let i = this.given.length - 1; i >= this.givenHead; i--) {
       const g = this.given[i];
-      if (g === undefined || g.end < from || g.start > to || (tid !== undefined && g.tid !== tid)) {
+      if (g === undefined || g.end < from - this.horizon) {
+        break;
+      }
+      if (g.end < from || g.start > to || (tid !== undefined && g.tid !== tid)) {
         continue;
       }
       g.records = g.records.map((old) => {
@@ -424,10 +490,10 @@ export class Analyzer {
       a = combineNested(a, inner);
     }
     if (a.kind === 'no_walk') {
-      this.tally.window(w, a.tail);
+      this.tally.window(w, a.tail ? 'tail' : 'undetermined');
       return undefined;
     }
-    this.tally.window(w, false);
+    this.tally.window(w, 'walk');
     const start = w.start ?? w.end ?? 0;
     const end = Math.max(start, w.end ?? start);
     const p: PendingWalk = { window: w, walkProof: a.walkProof, lock: a.lock, start, end };
@@ -471,7 +537,7 @@ export class Analyzer {
       if (p === undefined) {
         break;
       }
-      if (!atEnd && p.end > settledUntil) {
+      if (!atEnd && p.end > settledUntil && this.pending.length - this.pendingHead <= SETTLE_CAP) {
         break;
       }
       if (p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
@@ -562,15 +628,19 @@ export class Analyzer {
     }
     if (w.source === 'raw' && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
       this.given.push({ start: p.start, end: p.end, tid: w.tid, records });
-      if (this.given.length - this.givenHead > (this.options.withdrawable ?? DEFAULT_WITHDRAWABLE)) {
-        const old = this.given[this.givenHead];
-        this.forgottenUntil = Math.max(this.forgottenUntil, old?.end ?? -Infinity);
-        this.givenHead++;
-        if (this.givenHead > 4096 && this.givenHead * 2 > this.given.length) {
-          this.given.splice(0, this.givenHead);
-          this.givenHead = 0;
-        }
+    }
+    const cap = this.options.withdrawable ?? DEFAULT_WITHDRAWABLE;
+    for (;;) {
+      const g = this.given[this.givenHead];
+      if (g === undefined || this.given.length - this.givenHead <= cap) {
+        break;
       }
+      this.forgottenUntil = Math.max(this.forgottenUntil, g.end);
+      this.givenHead++;
+    }
+    if (this.givenHead > 4096 && this.givenHead * 2 > this.given.length) {
+      this.given.splice(0, this.givenHead);
+      this.givenHead = 0;
     }
   }
 }

@@ -27,9 +27,16 @@ export class ReorderBuffer {
     private readonly horizonNs: number,
     private readonly emit: (e: CaptureEvent) => void,
     private readonly onLate: (e: CaptureEvent, lastReleased: number) => void,
-    /** Upper bound on buffered events; past it the oldest are released early. */
-    private readonly maxBuffered = 4_000_000,
+    /**
+     * Upper bound on buffered events; past it the oldest are released early (anything older
+     * arriving after that is late, and handled as such). Keeps memory bounded at any event rate.
+     */
+    private readonly maxBuffered = 262_144,
   ) {}
+
+  get buffered(): number {
+    return this.size;
+  }
 
   /** Timestamp of the last event released in order. */
   get lastReleased(): number {

@@ -49,17 +49,38 @@ export class TimingStats {
   badDurations = 0;
   /** uring_lock address → ring, learned from windows. */
   private readonly ringOfLock = new Map<Addr, Addr>();
-  /** Per (tid, lock): time of the lock call and of the acquisition, for raw events. */
-  private readonly pendingCall = new Map<string, number>();
-  private readonly heldSince = new Map<string, number>();
-  private readonly contended = new Map<string, number>();
+  /** Per task, per lock: time of the lock call, of the acquisition, of contention, for raw events. */
+  private readonly pendingCall = new TaskLockTimes();
+  private readonly heldSince = new TaskLockTimes();
+  private readonly contended = new TaskLockTimes();
+  /** Group keys, made once per ring and per task (formatting an address is not cheap). */
+  private readonly ringKeys = new Map<Addr, string>();
+  private readonly taskKeys = new Map<number, string>();
   private readonly chainOf = new Map<Addr, Chain>();
 
   constructor(private readonly formatAddr: (a: Addr) => string) {}
 
   private ringKey(lock: Addr): string | undefined {
     const ctx = this.ringOfLock.get(lock);
-    return ctx === undefined ? undefined : `ring:${this.formatAddr(ctx)}`;
+    return ctx === undefined ? undefined : this.ringKeyOfCtx(ctx);
+  }
+
+  private ringKeyOfCtx(ctx: Addr): string {
+    let key = this.ringKeys.get(ctx);
+    if (key === undefined) {
+      key = `ring:${this.formatAddr(ctx)}`;
+      this.ringKeys.set(ctx, key);
+    }
+    return key;
+  }
+
+  private taskKey(tid: number): string {
+    let key = this.taskKeys.get(tid);
+    if (key === undefined) {
+      key = `task:${tid}`;
+      this.taskKeys.set(tid, key);
+    }
+    return key;
   }
 
   private record(metric: TimingMetric, ring: string | undefined, tid: number | undefined, value: number): void {
@@ -72,7 +93,7 @@ export class TimingStats {
       g.record(ring, value);
     }
     if (tid !== undefined) {
-      g.record(`task:${tid}`, value);
+      g.record(this.taskKey(tid), value);
     }
     g.record('all', value);
   }
@@ -85,24 +106,20 @@ export class TimingStats {
   event(e: CaptureEvent): void {
     switch (e.kind) {
       case 'lock_acquire':
-        this.pendingCall.set(`${e.tid}:${e.lock}`, e.ts);
+        this.pendingCall.set(e.tid, e.lock, e.ts);
         break;
       case 'lock_acquired': {
-        const key = `${e.tid}:${e.lock}`;
-        const called = this.pendingCall.get(key);
-        this.pendingCall.delete(key);
+        const called = this.pendingCall.take(e.tid, e.lock);
         if (e.ok) {
           if (called !== undefined) {
             this.record('lock_wait', this.ringKey(e.lock), e.tid, e.ts - called);
           }
-          this.heldSince.set(key, e.ts);
+          this.heldSince.set(e.tid, e.lock, e.ts);
         }
         break;
       }
       case 'lock_release': {
-        const key = `${e.tid}:${e.lock}`;
-        const since = this.heldSince.get(key);
-        this.heldSince.delete(key);
+        const since = this.heldSince.take(e.tid, e.lock);
         if (since !== undefined) {
           this.record('lock_hold', this.ringKey(e.lock), e.tid, e.ts - since);
           this.holdSeries.add(e.ts, e.ts - since);
@@ -110,12 +127,10 @@ export class TimingStats {
         break;
       }
       case 'contention_begin':
-        this.contended.set(`${e.tid}:${e.lock}`, e.ts);
+        this.contended.set(e.tid, e.lock, e.ts);
         break;
       case 'contention_end': {
-        const key = `${e.tid}:${e.lock}`;
-        const since = this.contended.get(key);
-        this.contended.delete(key);
+        const since = this.contended.take(e.tid, e.lock);
         if (since !== undefined) {
           this.record('contention', this.ringKey(e.lock), e.tid, e.ts - since);
         }
@@ -148,13 +163,13 @@ export class TimingStats {
   }
 
   window(start: RelNs, end: RelNs, ctx: Addr, tid: number): void {
-    this.record('window_duration', `ring:${this.formatAddr(ctx)}`, tid, end - start);
+    this.record('window_duration', this.ringKeyOfCtx(ctx), tid, end - start);
     this.windowSeries.add(start, end - start);
   }
 
   /** Hold and wait times from a kernel summary's operations. */
   summaryOps(s: WindowSummaryEvent): void {
-    const ring = `ring:${this.formatAddr(s.ctx)}`;
+    const ring = this.ringKeyOfCtx(s.ctx);
     let called: number | undefined;
     let held: number | undefined;
     for (const op of s.ops) {
@@ -216,7 +231,7 @@ export class TimingStats {
         }
       }
       if (chain.members.length > 1) {
-        this.record('chain_latency', `ring:${this.formatAddr(chain.ctx)}`, undefined, chain.lastComplete - chain.submitted);
+        this.record('chain_latency', this.ringKeyOfCtx(chain.ctx), undefined, chain.lastComplete - chain.submitted);
       }
     }
   }
@@ -235,6 +250,39 @@ export class TimingStats {
 
   /** Requests still tracked (memory is bounded by requests in flight). */
   get openRequests(): number {
-    return this.chainOf.size + this.heldSince.size + this.pendingCall.size;
+    return this.chainOf.size + this.heldSince.size + this.pendingCall.size + this.contended.size;
+  }
+}
+
+/** A time per (task, lock), without building a string key per event. */
+class TaskLockTimes {
+  private readonly byTask = new Map<number, Map<Addr, number>>();
+  private n = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  set(tid: number, lock: Addr, ts: number): void {
+    let m = this.byTask.get(tid);
+    if (m === undefined) {
+      m = new Map();
+      this.byTask.set(tid, m);
+    }
+    if (!m.has(lock)) {
+      this.n++;
+    }
+    m.set(lock, ts);
+  }
+
+  /** The time stored for (tid, lock), removing it. */
+  take(tid: number, lock: Addr): number | undefined {
+    const m = this.byTask.get(tid);
+    const v = m?.get(lock);
+    if (m !== undefined && v !== undefined) {
+      m.delete(lock);
+      this.n--;
+    }
+    return v;
   }
 }

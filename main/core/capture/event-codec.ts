@@ -295,6 +295,8 @@ export class BatchEncoder {
   }
 }
 
+const NOT_SEEN: LinkSnapshot = { seen: false };
+
 function pick<T>(table: readonly T[], index: number, what: string): T {
   const v = table[index];
   if (v === undefined) {
@@ -310,20 +312,26 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
   const cpuCol = new ByteSource(c.cpu, 'cpu');
   const tidCol = new ByteSource(c.tid, 'tid');
   const num = new ByteSource(c.num, 'num');
-  const cols = {
-    req: new ByteSource(c.req, 'req'),
-    link: new ByteSource(c.link, 'link'),
-    ctx: new ByteSource(c.ctx, 'ctx'),
-    lock: new ByteSource(c.lock, 'lock'),
-    task: new ByteSource(c.task, 'task'),
-    owner: new ByteSource(c.owner, 'owner'),
-  };
-  const prev = { req: 0, link: 0, ctx: 0, lock: 0, task: 0, owner: 0 };
-  const addr = (column: AddrColumn): Addr => {
-    const v = prev[column] + cols[column].svarint();
-    prev[column] = v;
-    return v as Addr;
-  };
+  // One source and one running value per address column, each read by its own function: keyed
+  // access (cols[name]) made this loop several times slower.
+  const reqCol = new ByteSource(c.req, 'req');
+  const linkCol = new ByteSource(c.link, 'link');
+  const ctxCol = new ByteSource(c.ctx, 'ctx');
+  const lockCol = new ByteSource(c.lock, 'lock');
+  const taskCol = new ByteSource(c.task, 'task');
+  const ownerCol = new ByteSource(c.owner, 'owner');
+  let pReq = 0;
+  let pLink = 0;
+  let pCtx = 0;
+  let pLock = 0;
+  let pTask = 0;
+  let pOwner = 0;
+  const rReq = (): Addr => (pReq += reqCol.svarint()) as Addr;
+  const rLink = (): Addr => (pLink += linkCol.svarint()) as Addr;
+  const rCtx = (): Addr => (pCtx += ctxCol.svarint()) as Addr;
+  const rLock = (): Addr => (pLock += lockCol.svarint()) as Addr;
+  const rTask = (): Addr => (pTask += taskCol.svarint()) as Addr;
+  const rOwner = (): Addr => (pOwner += ownerCol.svarint()) as Addr;
   let prevTime = 0;
   const ts = (): RelNs => {
     prevTime += time.svarint();
@@ -332,7 +340,7 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
     }
     return prevTime as RelNs;
   };
-  const snapshot = (): LinkSnapshot => (num.uvarint() === 1 ? { seen: true, link: addr('link') } : { seen: false });
+  const snapshot = (): LinkSnapshot => (num.uvarint() === 1 ? { seen: true, link: rLink() } : NOT_SEEN);
   let prevTid = 0;
   const out: CaptureEvent[] = new Array<CaptureEvent>(c.count);
   for (let i = 0; i < c.count; i++) {
@@ -350,62 +358,62 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
         e = {
           kind: k, ts: t, cpu, tid,
           site: pick(WALK_SITES, num.uvarint(), 'walk site'),
-          task: addr('task'), req: addr('req'), ctx: addr('ctx'), lock: addr('lock'),
-          flags: num.uvarint(), link: addr('link'), owner: addr('owner'),
+          task: rTask(), req: rReq(), ctx: rCtx(), lock: rLock(),
+          flags: num.uvarint(), link: rLink(), owner: rOwner(),
         };
         break;
       case 'window_exit':
-        e = { kind: k, ts: t, cpu, tid, site: pick(WALK_SITES, num.uvarint(), 'walk site'), req: addr('req'), next: addr('link') };
+        e = { kind: k, ts: t, cpu, tid, site: pick(WALK_SITES, num.uvarint(), 'walk site'), req: rReq(), next: rLink() };
         break;
       case 'lock_acquire':
-        e = { kind: k, ts: t, cpu, tid, api: pick(LOCK_APIS, num.uvarint(), 'lock api'), lock: addr('lock'), snapshot: snapshot() };
+        e = { kind: k, ts: t, cpu, tid, api: pick(LOCK_APIS, num.uvarint(), 'lock api'), lock: rLock(), snapshot: snapshot() };
         break;
       case 'lock_acquired': {
         const api = pick(LOCK_APIS, num.uvarint(), 'lock api');
-        const lock = addr('lock');
+        const lock = rLock();
         const ok = num.uvarint() === 1;
         e = { kind: k, ts: t, cpu, tid, api, lock, ok, snapshot: snapshot() };
         break;
       }
       case 'lock_release':
-        e = { kind: k, ts: t, cpu, tid, lock: addr('lock'), snapshot: snapshot() };
+        e = { kind: k, ts: t, cpu, tid, lock: rLock(), snapshot: snapshot() };
         break;
       case 'contention_begin':
-        e = { kind: k, ts: t, cpu, tid, lock: addr('lock'), flags: num.uvarint() };
+        e = { kind: k, ts: t, cpu, tid, lock: rLock(), flags: num.uvarint() };
         break;
       case 'contention_end':
-        e = { kind: k, ts: t, cpu, tid, lock: addr('lock'), ret: num.svarint() };
+        e = { kind: k, ts: t, cpu, tid, lock: rLock(), ret: num.svarint() };
         break;
       case 'io_submit':
-        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), opcode: num.uvarint(), flags: num.uvarint() };
+        e = { kind: k, ts: t, cpu, tid, ctx: rCtx(), req: rReq(), opcode: num.uvarint(), flags: num.uvarint() };
         break;
       case 'io_link':
-        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), target: addr('link') };
+        e = { kind: k, ts: t, cpu, tid, ctx: rCtx(), req: rReq(), target: rLink() };
         break;
       case 'io_queue_async':
-        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), opcode: num.uvarint() };
+        e = { kind: k, ts: t, cpu, tid, ctx: rCtx(), req: rReq(), opcode: num.uvarint() };
         break;
       case 'io_complete':
-        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), res: num.svarint() };
+        e = { kind: k, ts: t, cpu, tid, ctx: rCtx(), req: rReq(), res: num.svarint() };
         break;
       case 'io_fail_link':
-        e = { kind: k, ts: t, cpu, tid, ctx: addr('ctx'), req: addr('req'), link: addr('link') };
+        e = { kind: k, ts: t, cpu, tid, ctx: rCtx(), req: rReq(), link: rLink() };
         break;
       case 'req_free':
-        e = { kind: k, ts: t, cpu, tid, req: addr('req') };
+        e = { kind: k, ts: t, cpu, tid, req: rReq() };
         break;
       case 'window_summary': {
         const site = pick(WALK_SITES, num.uvarint(), 'walk site');
         const duration = num.uvarint() as DurationNs;
-        const task = addr('task');
-        const req = addr('req');
-        const ctx = addr('ctx');
-        const lock = addr('lock');
+        const task = rTask();
+        const req = rReq();
+        const ctx = rCtx();
+        const lock = rLock();
         const flags = num.uvarint();
-        const link = addr('link');
-        const owner = addr('owner');
+        const link = rLink();
+        const owner = rOwner();
         const heldAtEntry = pick(HELD_AT_ENTRY, num.uvarint(), 'held-at-entry');
-        const next = addr('link');
+        const next = rLink();
         const opsOverflow = num.uvarint() === 1;
         const opCount = num.uvarint();
         if (opCount > MAX_WINDOW_OPS) {
@@ -415,7 +423,7 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
         for (let j = 0; j < opCount; j++) {
           const op = pick(WINDOW_OPS, num.uvarint(), 'window op');
           const api = pick(LOCK_APIS, num.uvarint(), 'lock api');
-          ops.push({ op, api, ts: ts(), link: addr('link') });
+          ops.push({ op, api, ts: ts(), link: rLink() });
         }
         prevTime = t;
         e = { kind: k, ts: t, cpu, tid, site, duration, task, req, ctx, lock, flags, link, owner, heldAtEntry, next, ops, opsOverflow };
@@ -423,7 +431,7 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
       }
       case 'totals':
         e = {
-          kind: k, ts: t, cpu, tid, ctx: addr('ctx'),
+          kind: k, ts: t, cpu, tid, ctx: rCtx(),
           windows: num.uvarint(), walks: num.uvarint(), walksLockedInside: num.uvarint(), chainTails: num.uvarint(),
         };
         break;
@@ -444,7 +452,8 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
     }
     out[i] = e;
   }
-  for (const [name, src] of [['kind', kind], ['time', time], ['cpu', cpuCol], ['tid', tidCol], ['num', num], ...Object.entries(cols)] as const) {
+  const all = [['kind', kind], ['time', time], ['cpu', cpuCol], ['tid', tidCol], ['num', num], ['req', reqCol], ['link', linkCol], ['ctx', ctxCol], ['lock', lockCol], ['task', taskCol], ['owner', ownerCol]] as const;
+  for (const [name, src] of all) {
     if (!src.atEnd) {
       throw new ColumnFormatError(`column "${name}" has ${src.remaining} bytes left after ${c.count} events`);
     }

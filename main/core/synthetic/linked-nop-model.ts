@@ -24,6 +24,7 @@
  * the chains in flight and one delivery slice, never by the length of the run.
  */
 import type { CaptureEvent } from '../capture/events.js';
+import type { DurationNs, RelNs } from '../util/time.js';
 import type { LinkedNopOptions } from './linked-nop-options.js';
 import { resolveOptions } from './linked-nop-options.js';
 import { LinkedNopSimulation } from './linked-nop-simulation.js';
@@ -38,9 +39,26 @@ export { linkedNopHeader, SYNTHETIC_SOURCE } from './linked-nop-header.js';
  * `checkLinkedNopOptions` refuses (when the first chunk is asked for).
  */
 export function* linkedNopEvents(o: LinkedNopOptions): Generator<CaptureEvent[], void, undefined> {
-  const sim = new LinkedNopSimulation(resolveOptions(o));
+  const r = resolveOptions(o);
+  const k = r.timeScale;
+  const sim = new LinkedNopSimulation({ ...r, missEveryNs: Math.round(r.missEveryNs / k) });
   while (!sim.done) {
     sim.advance();
-    yield* sim.takeChunks();
+    for (const chunk of sim.takeChunks()) {
+      yield k === 1 ? chunk : chunk.map((e) => stretch(e, k));
+    }
+  }
+}
+
+/** The event with every time multiplied by k. */
+function stretch(e: CaptureEvent, k: number): CaptureEvent {
+  const ts = (e.ts * k) as RelNs;
+  switch (e.kind) {
+    case 'window_summary':
+      return { ...e, ts, duration: (e.duration * k) as DurationNs, ops: e.ops.map((op) => ({ ...op, ts: (op.ts * k) as RelNs })) };
+    case 'lost':
+      return { ...e, ts, span: (e.span * k) as DurationNs };
+    default:
+      return { ...e, ts };
   }
 }

@@ -27,6 +27,12 @@ export interface LinkedNopOptions {
   readonly injectLoss?: number;
   /** Fraction of uring_lock acquisitions that wait (contention_begin/end). Default 0.05. */
   readonly contentionRate?: number;
+  /**
+   * Stretches every time the model emits by this integer factor (default 1). The model's own pace
+   * (~30M events per simulated second) is far above a real traced host; 30 gives about 1M
+   * events/s, the order of a busy host under probes. `missEveryNs` is in stretched time.
+   */
+  readonly timeScale?: number;
 }
 
 export type ResolvedOptions = Required<LinkedNopOptions>;
@@ -62,6 +68,10 @@ export function checkLinkedNopOptions(o: LinkedNopOptions): string[] {
   whole('missEveryNs', o.missEveryNs ?? DEFAULT_MISS_EVERY_NS, 10_000);
   whole('injectMisses', o.injectMisses ?? 0, 0);
   whole('injectLoss', o.injectLoss ?? 0, 0);
+  whole('timeScale', o.timeScale ?? 1, 1);
+  if (Math.round((o.missEveryNs ?? DEFAULT_MISS_EVERY_NS) / (o.timeScale ?? 1)) < 10_000) {
+    problems.push('missEveryNs / timeScale must be at least 10000 ns');
+  }
   const rate = o.contentionRate ?? DEFAULT_CONTENTION_RATE;
   if (!(rate >= 0 && rate <= 1)) {
     problems.push(`contentionRate must lie in [0, 1] (got ${rate})`);
@@ -84,5 +94,6 @@ export function resolveOptions(o: LinkedNopOptions): ResolvedOptions {
     injectMisses: o.injectMisses ?? 0,
     injectLoss: o.injectLoss ?? 0,
     contentionRate: o.contentionRate ?? DEFAULT_CONTENTION_RATE,
+    timeScale: o.timeScale ?? 1,
   };
 }

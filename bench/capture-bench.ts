@@ -1,0 +1,261 @@
+/**
+ * `npm run bench`: capture and analysis throughput and memory.
+ *
+ * Generates a capture of the linked-NOP model (default 10M events), then, each phase in its own
+ * process so that peak RSS belongs to that phase alone:
+ *   decode    read + frame + decode every event
+ *   analyze   decode + reorder + verdicts + statistics (what `lockscope analyze` does)
+ *   import    the same events (a prefix, default 2M) as bpftrace -f json NDJSON through the importer
+ *   json      the same NDJSON through a plain JSON.parse per line (the floor for any NDJSON reader)
+ * and prints events/s, peak RSS and bytes/event. Options:
+ *   --events N  --ndjson-events N  --grain raw|summary  --kernel patched|unpatched  --dir DIR
+ */
+import { fork } from 'node:child_process';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Analyzer } from '../main/core/analysis/analyzer.js';
+import { CaptureEncoder } from '../main/core/capture/capture-encoder.js';
+import { BpftraceImporter } from '../main/core/import/bpftrace-importer.js';
+import { formatLs1, formatLs1Header } from '../main/core/import/ls1-format.js';
+import { DEFAULT_RULES_JSON } from '../main/core/rules/default-rules.js';
+import { parseRules } from '../main/core/rules/rule.js';
+import type { LinkedNopOptions } from '../main/core/synthetic/linked-nop-model.js';
+import { linkedNopEvents, linkedNopHeader } from '../main/core/synthetic/linked-nop-model.js';
+import { readCaptureFile } from '../main/node/capture-file.js';
+
+const { values } = parseArgs({
+  options: {
+    phase: { type: 'string' },
+    events: { type: 'string', default: '10000000' },
+    'ndjson-events': { type: 'string', default: '2000000' },
+    grain: { type: 'string', default: 'raw' },
+    kernel: { type: 'string', default: 'patched' },
+    dir: { type: 'string', default: '/tmp/lockscope-bench' },
+  },
+});
+const targetEvents = Number(values.events);
+const ndjsonEvents = Number(values['ndjson-events']);
+const grain = values.grain === 'summary' ? 'summary' : 'raw';
+const kernel = values.kernel === 'unpatched' ? 'unpatched' : 'patched';
+const dir = values.dir;
+const capture = `${dir}/bench-${kernel}-${grain}-${targetEvents}.lscap`;
+const ndjson = `${dir}/bench-${kernel}-${grain}-${ndjsonEvents}.ndjson`;
+
+/** Events per chain of 4 in the model (its tests measure these): chains are sized to the target. */
+const EVENTS_PER_CHAIN = { raw: { patched: 36.4, unpatched: 27 }, summary: { patched: 20.5, unpatched: 20.5 } } as const;
+
+function modelOptions(): LinkedNopOptions {
+  // The model runs to its natural end (final miss readings and totals included).
+  const chains = Math.ceil(targetEvents / EVENTS_PER_CHAIN[grain][kernel]);
+  return { kernel, grain, chains, chainLength: 4, rings: 4, workers: 8, cpus: 2, seed: 1, timeScale: 30 };
+}
+
+interface PhaseResult {
+  readonly phase: string;
+  readonly events: number;
+  readonly seconds: number;
+  readonly bytes?: number;
+  readonly note?: string;
+}
+
+function rules() {
+  const r = parseRules(DEFAULT_RULES_JSON);
+  if (!r.ok) {
+    throw new Error(r.error.message);
+  }
+  return r.value;
+}
+
+function generate(): PhaseResult {
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const o = modelOptions();
+  const header = linkedNopHeader(o, 'bench');
+  const enc = new CaptureEncoder();
+  const fd = openSync(capture, 'w');
+  const write = (chunks: readonly Uint8Array[]): void => {
+    for (const c of chunks) {
+      writeSync(fd, c);
+    }
+  };
+  write([enc.start(header)]);
+  let n = 0;
+  for (const chunk of linkedNopEvents(o)) {
+    write(enc.append(chunk));
+    n += chunk.length;
+  }
+  write(enc.close('bench'));
+  closeSync(fd);
+  return { phase: 'generate+encode', events: n, seconds: (performance.now() - t0) / 1000, bytes: statSync(capture).size };
+}
+
+function decode(): PhaseResult {
+  const t0 = performance.now();
+  let n = 0;
+  readCaptureFile(capture, (item) => {
+    if (item.type === 'events') {
+      n += item.events.length;
+    }
+  });
+  return { phase: 'decode', events: n, seconds: (performance.now() - t0) / 1000, bytes: statSync(capture).size };
+}
+
+function analyze(): PhaseResult {
+  const t0 = performance.now();
+  let analyzer: Analyzer | undefined;
+  let walks = 0;
+  readCaptureFile(capture, (item) => {
+    if (item.type === 'header') {
+      analyzer = new Analyzer(item.header, { rules: rules(), ...(process.env.LOCKSCOPE_HORIZON === undefined ? {} : { reorderHorizonNs: Number(process.env.LOCKSCOPE_HORIZON) }) }, () => {
+        walks++;
+      });
+    } else if (item.type === 'events') {
+      analyzer?.push(item.events);
+      if (process.env.LOCKSCOPE_BENCH_HELD === '1' && analyzer !== undefined && analyzer.tally.events % 163840 < 8192) {
+        (globalThis as { gc?: () => void }).gc?.();
+        console.error(JSON.stringify({ ...analyzer.held(), heapMb: Math.round(process.memoryUsage().heapUsed / 1e6) }));
+      }
+    }
+  });
+  if (analyzer === undefined) {
+    throw new Error('no header');
+  }
+  analyzer.finish();
+  const s = analyzer.tally.summary();
+  const v = s.rules[0]?.verdicts;
+  return {
+    phase: 'decode+analyze',
+    events: s.events,
+    seconds: (performance.now() - t0) / 1000,
+    note: `${walks} walks: HELD ${v?.HELD ?? 0}, NOT_HELD ${v?.NOT_HELD ?? 0}, UNKNOWN ${v?.UNKNOWN ?? 0}`,
+  };
+}
+
+function writeNdjson(): void {
+  if (existsSync(ndjson)) {
+    return;
+  }
+  const o = modelOptions();
+  const header = linkedNopHeader(o, 'bench');
+  const fd = openSync(ndjson, 'w');
+  const rec = (line: string): string => `${JSON.stringify({ type: 'printf', data: `${line}\n` })}\n`;
+  writeSync(fd, formatLs1Header(header).map(rec).join(''));
+  let n = 0;
+  for (const chunk of linkedNopEvents(o)) {
+    const text = chunk.flatMap((e) => formatLs1(e, header.baseNs, header.addrBias)).map(rec).join('');
+    writeSync(fd, text);
+    n += chunk.length;
+    if (n >= ndjsonEvents) {
+      break;
+    }
+  }
+  closeSync(fd);
+}
+
+async function forEachLine(file: string, f: (line: string) => void): Promise<number> {
+  let lines = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    f(line);
+    lines++;
+  }
+  return lines;
+}
+
+async function importNdjson(): Promise<PhaseResult> {
+  const t0 = performance.now();
+  const imp = new BpftraceImporter();
+  let events = 0;
+  let lines = 0;
+  await forEachLine(ndjson, (line) => {
+    imp.line(line);
+    if (++lines % 4096 === 0) {
+      events += imp.drain().length;
+    }
+  });
+  imp.finish();
+  events += imp.drain().length;
+  return { phase: 'ndjson import', events, seconds: (performance.now() - t0) / 1000, bytes: statSync(ndjson).size };
+}
+
+async function jsonParse(): Promise<PhaseResult> {
+  const t0 = performance.now();
+  let records = 0;
+  await forEachLine(ndjson, (line) => {
+    const v: unknown = JSON.parse(line);
+    if (typeof v === 'object' && v !== null) {
+      records++;
+    }
+  });
+  return { phase: 'ndjson JSON.parse only', events: records, seconds: (performance.now() - t0) / 1000, bytes: statSync(ndjson).size, note: 'records (≈ events)' };
+}
+
+async function runPhase(phase: string): Promise<PhaseResult> {
+  switch (phase) {
+    case 'generate':
+      return generate();
+    case 'decode':
+      return decode();
+    case 'analyze':
+      return analyze();
+    case 'import':
+      return importNdjson();
+    case 'json':
+      return jsonParse();
+    default:
+      throw new Error(`unknown phase ${phase}`);
+  }
+}
+
+function child(phase: string): Promise<PhaseResult & { readonly maxRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const args = ['--phase', phase, '--events', String(targetEvents), '--ndjson-events', String(ndjsonEvents), '--grain', grain, '--kernel', kernel, '--dir', dir];
+    const p = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    p.on('message', (m: PhaseResult & { readonly maxRssMb: number }) => {
+      resolve(m);
+    });
+    p.on('exit', (code) => {
+      if (code !== 0) {
+        reject(new Error(`phase ${phase} exited with ${String(code)}`));
+      }
+    });
+  });
+}
+
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+if (values.phase !== undefined) {
+  const r = await runPhase(values.phase);
+  const result = { ...r, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  if (process.send === undefined) {
+    console.log(JSON.stringify(result));
+  } else {
+    process.send(result);
+  }
+} else {
+  console.log(`lockscope bench: ${fmt(targetEvents)} events, linked-NOP model (${kernel}, ${grain} grain), node ${process.version}, one process per phase`);
+  const results = [];
+  for (const phase of ['generate', 'decode', 'analyze']) {
+    results.push(await child(phase));
+  }
+  writeNdjson();
+  for (const phase of ['import', 'json']) {
+    results.push(await child(phase));
+  }
+  console.log('');
+  console.log(`${'phase'.padEnd(24)} ${'events'.padStart(12)} ${'seconds'.padStart(8)} ${'events/s'.padStart(12)} ${'peak RSS'.padStart(9)} ${'bytes/event'.padStart(11)}  note`);
+  for (const r of results) {
+    const bpe = r.bytes === undefined ? '' : (r.bytes / r.events).toFixed(2);
+    console.log(
+      `${r.phase.padEnd(24)} ${fmt(r.events).padStart(12)} ${r.seconds.toFixed(2).padStart(8)} ${fmt(r.events / r.seconds).padStart(12)} ${`${fmt(r.maxRssMb)} MB`.padStart(9)} ${bpe.padStart(11)}  ${r.note ?? ''}`,
+    );
+  }
+  if (process.env.LOCKSCOPE_BENCH_KEEP !== '1') {
+    for (const f of [capture, ndjson]) {
+      if (existsSync(f)) {
+        unlinkSync(f);
+      }
+    }
+  }
+}
