@@ -294,8 +294,10 @@ export class Analyzer {
   private observedFromExitOnly(site: WalkSite, ts: RelNs, cpu: number, tid: number, req: Addr, next: Addr): ObservedWindow {
     const zero = 0 as Addr;
     const lateEnter = this.lateEnters.get(tid);
+    // Any loss before this return may have taken its entry; only without one is the window
+    // simply older than the capture.
     let taint: Taint | undefined =
-      ts <= this.lossUntil ? { reason: 'lost_events', detail: 'its entry may have been lost' } : undefined;
+      this.lossUntil > -Infinity ? { reason: 'lost_events', detail: `its entry is missing, and events were lost earlier (until ${this.lossUntil} ns)` } : undefined;
     if (lateEnter !== undefined && lateEnter.site === site && lateEnter.req === req) {
       this.lateEnters.delete(tid);
       taint = { reason: 'late_events', detail: `its entry (${lateEnter.ts} ns) arrived later than the reorder horizon` };

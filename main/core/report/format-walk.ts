@@ -29,7 +29,9 @@ function evidenceLine(e: Evidence, fmt: (a: Addr) => string, at: (t: RelNs) => s
     case 'exit':
       return `${at(e.ts)}  return: next request ${fmt(e.next)}`;
     case 'walk_span':
-      return `${at(e.from)} … ${at(e.to)}  the walk happened here; lock ${e.state} throughout`.replace('lock unknown throughout', 'lock state not known');
+      return e.state === 'unknown'
+        ? `${at(e.from)} … ${at(e.to)}  the walk happened here; the lock state over this span is not known`
+        : `${at(e.from)} … ${at(e.to)}  the walk happened here; the events show the lock ${e.state === 'held' ? 'held' : 'not held'} throughout`;
     case 'coverage':
       return `             ${e.text}`;
     default:
@@ -57,6 +59,8 @@ export function formatWalk(w: WalkRecord, fmt: (a: Addr) => string, chain: Chain
     lines.push(`    ${evidenceLine(e, fmt, at)}`);
   }
   lines.push('');
-  lines.push(`  chain: previous ${chain.previous === undefined ? 'not seen' : `walk #${chain.previous.index} (req ${fmt(chain.previous.req)})`}; next ${chain.following === undefined ? 'not seen' : `walk #${chain.following.index} (req ${fmt(chain.following.req)})`}`);
+  const prev = chain.previous === undefined ? 'not seen' : `walk #${chain.previous.index} (req ${fmt(chain.previous.req)} returned this request)`;
+  const next = chain.following === undefined ? 'not seen' : `walk #${chain.following.index} (of the next request, ${fmt(chain.following.req)})`;
+  lines.push(`  chain: previous ${prev}; next ${next}`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@
  */
 import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
 import { formatSummary } from '../../core/report/format-summary.js';
-import type { RunOptions } from './analysis-run.js';
+import type { AnalysisRun, RunOptions } from './analysis-run.js';
 import { runAnalysis } from './analysis-run.js';
 
 export const EXIT = { allHeld: 0, violation: 1, error: 2, unproven: 3 } as const;
@@ -27,27 +27,30 @@ export interface AnalyzeIo {
   readonly err: (text: string) => void;
 }
 
+/** What `analyze --json` prints. */
+export function analysisJson(file: string, run: AnalysisRun): string {
+  return JSON.stringify(
+    {
+      file,
+      capture: {
+        complete: run.end.complete,
+        bytesRead: run.end.bytesRead,
+        droppedBytes: run.end.droppedBytes,
+        corruption: run.end.error ?? null,
+        notes: run.notes,
+      },
+      ...run.summary,
+    },
+    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+    2,
+  );
+}
+
 export function analyzeCommand(file: string, json: boolean, o: RunOptions, io: AnalyzeIo): number {
   const run = runAnalysis(file, o, () => undefined);
   const corrupt = run.end.error !== undefined;
   if (json) {
-    io.out(
-      JSON.stringify(
-        {
-          file,
-          capture: {
-            complete: run.end.complete,
-            bytesRead: run.end.bytesRead,
-            droppedBytes: run.end.droppedBytes,
-            corruption: run.end.error ?? null,
-            notes: run.notes,
-          },
-          ...run.summary,
-        },
-        (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
-        2,
-      ),
-    );
+    io.out(analysisJson(file, run));
   } else {
     io.out(formatSummary(run.summary, { file, fileNotes: run.notes }));
   }
