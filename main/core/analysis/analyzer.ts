@@ -89,6 +89,8 @@ export class Analyzer {
   private readonly orphanExits = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk }>();
   private readonly pending: PendingWalk[] = [];
   private pendingHead = 0;
+  /** The oldest waiting walk needs a miss reading newer than any seen: nothing moves until one comes. */
+  private awaitingReading = false;
   private lossUntil = -Infinity;
   private readonly given: GivenWalk[] = [];
   private givenHead = 0;
@@ -228,6 +230,7 @@ export class Analyzer {
   }
 
   private reading(probe: number, ts: RelNs, missed: number): void {
+    this.awaitingReading = false;
     this.misses.add(probe, ts, missed);
     this.tally.missReading(probe, missed);
     this.resolvePending(false);
@@ -533,6 +536,9 @@ export class Analyzer {
    * all of them.
    */
   private resolvePending(atEnd: boolean): void {
+    if (this.awaitingReading && !atEnd) {
+      return;
+    }
     const settledUntil = this.reorder.lastReleased - this.horizon;
     while (this.pendingHead < this.pending.length) {
       const p = this.pending[this.pendingHead];
@@ -548,6 +554,7 @@ export class Analyzer {
         switch (check.kind) {
           case 'wait':
             if (!atEnd) {
+              this.awaitingReading = true;
               return;
             }
             p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: 'the capture ended before the probe-miss counters were read after this window', evidence };

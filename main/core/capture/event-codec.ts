@@ -29,6 +29,7 @@ import { assertUnreachable } from '../util/assert-unreachable.js';
 import type { DurationNs, RelNs } from '../util/time.js';
 import type { CaptureEvent, EventKind, LinkSnapshot, WindowOp } from './events.js';
 import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
+import { AddrColumnReader, AddrColumnWriter, NibbleSink, NibbleSource } from './recent-addrs.js';
 import { ByteSink, ByteSource, ColumnFormatError } from './varint.js';
 
 export const KIND_CODES: { readonly [K in EventKind]: number } = {
@@ -60,6 +61,11 @@ const KIND_BY_CODE: readonly (EventKind | undefined)[] = (() => {
   return table;
 })();
 
+/** The kind byte: the kind's code in the low 6 bits; flags say cpu or tid repeat the previous event's. */
+const KIND_MASK = 0x3f;
+const SAME_CPU = 0x80;
+const SAME_TID = 0x40;
+
 /** Event times lie within ±2^52 ns of the capture base, so differences of two stay exact. */
 export const TIME_LIMIT = 2 ** 52;
 
@@ -80,6 +86,8 @@ export interface BatchColumns {
   readonly task: Uint8Array;
   readonly owner: Uint8Array;
   readonly num: Uint8Array;
+  /** 4-bit recent-address tags of every address written, in order (see recent-addrs.ts). */
+  readonly atag: Uint8Array;
   readonly strings: readonly string[];
 }
 
@@ -90,19 +98,21 @@ export class BatchEncoder {
   private readonly kind = new ByteSink(1024);
   private readonly time = new ByteSink(2048);
   private readonly cpu = new ByteSink(1024);
-  private readonly tid = new ByteSink(1024);
   private readonly num = new ByteSink(2048);
-  private readonly addrSinks: Record<AddrColumn, ByteSink> = {
-    req: new ByteSink(),
-    link: new ByteSink(),
-    ctx: new ByteSink(),
-    lock: new ByteSink(),
-    task: new ByteSink(),
-    owner: new ByteSink(),
+  private readonly atag = new NibbleSink();
+  private readonly addrCols: Record<AddrColumn, AddrColumnWriter> = {
+    req: new AddrColumnWriter(this.atag),
+    link: new AddrColumnWriter(this.atag),
+    ctx: new AddrColumnWriter(this.atag),
+    lock: new AddrColumnWriter(this.atag),
+    task: new AddrColumnWriter(this.atag),
+    owner: new AddrColumnWriter(this.atag),
   };
-  private readonly prevAddr: Record<AddrColumn, number> = { req: 0, link: 0, ctx: 0, lock: 0, task: 0, owner: 0 };
+  // Thread ids repeat among a few tasks: coded like addresses, against the 8 most recent.
+  private readonly tidCol = new AddrColumnWriter(this.atag);
   private prevTime = 0;
   private prevTid = 0;
+  private prevCpu = 0;
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   private n = 0;
@@ -113,16 +123,15 @@ export class BatchEncoder {
 
   /** Bytes written so far (to cut batches by size). */
   get size(): number {
-    let s = this.kind.length + this.time.length + this.cpu.length + this.tid.length + this.num.length;
-    for (const sink of Object.values(this.addrSinks)) {
-      s += sink.length;
+    let s = this.kind.length + this.time.length + this.cpu.length + this.tidCol.sink.length + this.num.length + this.atag.length;
+    for (const col of Object.values(this.addrCols)) {
+      s += col.sink.length;
     }
     return s;
   }
 
   private addr(column: AddrColumn, value: Addr): void {
-    this.addrSinks[column].svarint(value - this.prevAddr[column]);
-    this.prevAddr[column] = value;
+    this.addrCols[column].write(value);
   }
 
   private ts(t: RelNs): void {
@@ -150,11 +159,18 @@ export class BatchEncoder {
   }
 
   add(e: CaptureEvent): void {
-    this.kind.byte(KIND_CODES[e.kind]);
+    const sameCpu = this.n > 0 && e.cpu === this.prevCpu;
+    const sameTid = this.n > 0 && e.tid === this.prevTid;
+    this.kind.byte(KIND_CODES[e.kind] | (sameCpu ? SAME_CPU : 0) | (sameTid ? SAME_TID : 0));
     this.ts(e.ts);
-    this.cpu.svarint(e.cpu);
-    this.tid.svarint(e.tid - this.prevTid);
-    this.prevTid = e.tid;
+    if (!sameCpu) {
+      this.cpu.svarint(e.cpu);
+      this.prevCpu = e.cpu;
+    }
+    if (!sameTid) {
+      this.tidCol.write(e.tid);
+      this.prevTid = e.tid;
+    }
     const num = this.num;
     switch (e.kind) {
       case 'window_enter':
@@ -276,20 +292,21 @@ export class BatchEncoder {
   }
 
   finish(): BatchColumns {
-    const a = this.addrSinks;
+    const a = this.addrCols;
     return {
       count: this.n,
       kind: this.kind.bytes(),
       time: this.time.bytes(),
       cpu: this.cpu.bytes(),
-      tid: this.tid.bytes(),
-      req: a.req.bytes(),
-      link: a.link.bytes(),
-      ctx: a.ctx.bytes(),
-      lock: a.lock.bytes(),
-      task: a.task.bytes(),
-      owner: a.owner.bytes(),
+      tid: this.tidCol.sink.bytes(),
+      req: a.req.sink.bytes(),
+      link: a.link.sink.bytes(),
+      ctx: a.ctx.sink.bytes(),
+      lock: a.lock.sink.bytes(),
+      task: a.task.sink.bytes(),
+      owner: a.owner.sink.bytes(),
       num: this.num.bytes(),
+      atag: this.atag.bytes(),
       strings: [...this.strings],
     };
   }
@@ -310,28 +327,24 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
   const kind = new ByteSource(c.kind, 'kind');
   const time = new ByteSource(c.time, 'time');
   const cpuCol = new ByteSource(c.cpu, 'cpu');
-  const tidCol = new ByteSource(c.tid, 'tid');
+
   const num = new ByteSource(c.num, 'num');
-  // One source and one running value per address column, each read by its own function: keyed
-  // access (cols[name]) made this loop several times slower.
-  const reqCol = new ByteSource(c.req, 'req');
-  const linkCol = new ByteSource(c.link, 'link');
-  const ctxCol = new ByteSource(c.ctx, 'ctx');
-  const lockCol = new ByteSource(c.lock, 'lock');
-  const taskCol = new ByteSource(c.task, 'task');
-  const ownerCol = new ByteSource(c.owner, 'owner');
-  let pReq = 0;
-  let pLink = 0;
-  let pCtx = 0;
-  let pLock = 0;
-  let pTask = 0;
-  let pOwner = 0;
-  const rReq = (): Addr => (pReq += reqCol.svarint()) as Addr;
-  const rLink = (): Addr => (pLink += linkCol.svarint()) as Addr;
-  const rCtx = (): Addr => (pCtx += ctxCol.svarint()) as Addr;
-  const rLock = (): Addr => (pLock += lockCol.svarint()) as Addr;
-  const rTask = (): Addr => (pTask += taskCol.svarint()) as Addr;
-  const rOwner = (): Addr => (pOwner += ownerCol.svarint()) as Addr;
+  // One reader per address column, each called through its own function: keyed access
+  // (cols[name]) made this loop several times slower.
+  const atag = new NibbleSource(c.atag);
+  const tidCol = new AddrColumnReader(c.tid, 'tid', atag);
+  const reqCol = new AddrColumnReader(c.req, 'req', atag);
+  const linkCol = new AddrColumnReader(c.link, 'link', atag);
+  const ctxCol = new AddrColumnReader(c.ctx, 'ctx', atag);
+  const lockCol = new AddrColumnReader(c.lock, 'lock', atag);
+  const taskCol = new AddrColumnReader(c.task, 'task', atag);
+  const ownerCol = new AddrColumnReader(c.owner, 'owner', atag);
+  const rReq = (): Addr => reqCol.read() as Addr;
+  const rLink = (): Addr => linkCol.read() as Addr;
+  const rCtx = (): Addr => ctxCol.read() as Addr;
+  const rLock = (): Addr => lockCol.read() as Addr;
+  const rTask = (): Addr => taskCol.read() as Addr;
+  const rOwner = (): Addr => ownerCol.read() as Addr;
   let prevTime = 0;
   const ts = (): RelNs => {
     prevTime += time.svarint();
@@ -342,15 +355,25 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
   };
   const snapshot = (): LinkSnapshot => (num.uvarint() === 1 ? { seen: true, link: rLink() } : NOT_SEEN);
   let prevTid = 0;
+  let prevCpu = 0;
   const out: CaptureEvent[] = new Array<CaptureEvent>(c.count);
   for (let i = 0; i < c.count; i++) {
-    const k = KIND_BY_CODE[kind.byte()];
+    const head = kind.byte();
+    const k = KIND_BY_CODE[head & KIND_MASK];
     if (k === undefined) {
       throw new ColumnFormatError(`event ${i} has an unknown kind`);
     }
+    if (i === 0 && (head & (SAME_CPU | SAME_TID)) !== 0) {
+      throw new ColumnFormatError('the first event of a batch refers to a previous event');
+    }
     const t = ts();
-    const cpu = cpuCol.svarint();
-    prevTid += tidCol.svarint();
+    if ((head & SAME_CPU) === 0) {
+      prevCpu = cpuCol.svarint();
+    }
+    const cpu = prevCpu;
+    if ((head & SAME_TID) === 0) {
+      prevTid = tidCol.read();
+    }
     const tid = prevTid;
     let e: CaptureEvent;
     switch (k) {
@@ -452,7 +475,10 @@ export function decodeBatch(c: BatchColumns): CaptureEvent[] {
     }
     out[i] = e;
   }
-  const all = [['kind', kind], ['time', time], ['cpu', cpuCol], ['tid', tidCol], ['num', num], ['req', reqCol], ['link', linkCol], ['ctx', ctxCol], ['lock', lockCol], ['task', taskCol], ['owner', ownerCol]] as const;
+  const all = [
+    ['kind', kind], ['time', time], ['cpu', cpuCol], ['tid', tidCol.source], ['num', num], ['atag', atag],
+    ['req', reqCol.source], ['link', linkCol.source], ['ctx', ctxCol.source], ['lock', lockCol.source], ['task', taskCol.source], ['owner', ownerCol.source],
+  ] as const;
   for (const [name, src] of all) {
     if (!src.atEnd) {
       throw new ColumnFormatError(`column "${name}" has ${src.remaining} bytes left after ${c.count} events`);

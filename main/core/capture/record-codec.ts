@@ -160,6 +160,7 @@ function decodeColumns(o: Obj): BatchColumns {
     task: field(o, 'task', isBytes, 'bytes'),
     owner: field(o, 'owner', isBytes, 'bytes'),
     num: field(o, 'num', isBytes, 'bytes'),
+    atag: field(o, 'atag', isBytes, 'bytes'),
     strings,
   };
 }
