@@ -58,7 +58,8 @@ function entryState(w: ObservedWindow, o: AssessOptions): { state: LockState; ba
   if (o.ownerUsable) {
     const owner = ownerTask(w.owner);
     const held = owner !== NULL_ADDR && owner === w.task;
-    judged.push({ state: held ? 'held' : 'not_held', basis: `owner word ${o.formatAddr(w.owner)} & ~7 ${held ? '==' : '!='} walker task ${o.formatAddr(w.task)}` });
+    // The addresses themselves are in the entry evidence; formatting them here for every walk is costly.
+    judged.push({ state: held ? 'held' : 'not_held', basis: held ? "owner word & ~7 == the walker's task" : "owner word & ~7 != the walker's task" });
     if (w.kernelHeld !== undefined && w.kernelHeld !== 'unknown') {
       judged.push({ state: w.kernelHeld, basis: 'the kernel probe judged it at entry' });
     }

@@ -42,7 +42,8 @@ export class MissReadings {
 
   /** Whether any counted probe missed hits during [start, end]; `wait` until readings cover `end`. */
   check(start: number, end: number): MissCheck {
-    const parts: string[] = [];
+    let from = -Infinity;
+    let to = Infinity;
     for (const p of this.probes) {
       const list = this.readings.get(p) ?? [];
       const b = lastBefore(list, start);
@@ -65,9 +66,13 @@ export class MissReadings {
       if (after.missed !== before.missed) {
         return { kind: 'missed', probe: p, count: after.missed - before.missed, from: before.ts, to: after.ts };
       }
-      parts.push(`${p}:${before.missed}`);
+      from = Math.max(from, before.ts);
+      to = Math.min(to, after.ts);
     }
-    return { kind: 'clean', text: `miss counters unchanged across the window (probe:count ${parts.join(' ')})` };
+    return {
+      kind: 'clean',
+      text: `miss counters of ${this.probes.length} probes unchanged between their readings at ${from} and ${to} ns`,
+    };
   }
 
   /** Drops readings no window can need: all but the last one strictly before `oldestStart`. */

@@ -23,7 +23,7 @@ export interface ChainNeighbours {
 function evidenceLine(e: Evidence, fmt: (a: Addr) => string, at: (t: RelNs) => string): string {
   switch (e.type) {
     case 'entry':
-      return `${at(e.ts)}  enter ${e.site}: req->link ${fmt(e.link)}, lock owner ${fmt(e.owner)} → ${e.state} (${e.basis})`;
+      return `${at(e.ts)}  enter ${e.site}: req->link ${fmt(e.link)}, lock owner word ${fmt(e.owner)}, walker task ${fmt(e.task)} → ${e.state} (${e.basis})`;
     case 'lock_op':
       return `${at(e.ts)}  ${e.op.padEnd(8)} ${e.api} ${fmt(e.lock)}: req->link ${e.link === undefined ? 'not read' : fmt(e.link)}`;
     case 'exit':
