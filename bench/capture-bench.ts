@@ -5,6 +5,8 @@
  * process so that peak RSS belongs to that phase alone:
  *   decode    read + frame + decode every event
  *   analyze   decode + reorder + verdicts + statistics (what `lockscope analyze` does)
+ *   analyze, heap capped   the same with V8's old space capped (--heap-mb, default 256): it
+ *             finishes only if what the analysis keeps is bounded, and its RSS is the footprint
  *   import    the same events (a prefix, default 2M) as bpftrace -f json NDJSON through the importer
  *   json      the same NDJSON through a plain JSON.parse per line (the floor for any NDJSON reader)
  * and prints events/s, peak RSS and bytes/event. Options:
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     grain: { type: 'string', default: 'raw' },
     kernel: { type: 'string', default: 'patched' },
     dir: { type: 'string', default: '/tmp/lockscope-bench' },
+    'heap-mb': { type: 'string', default: '256' },
   },
 });
 const targetEvents = Number(values.events);
@@ -108,15 +111,11 @@ function analyze(): PhaseResult {
   let walks = 0;
   readCaptureFile(capture, (item) => {
     if (item.type === 'header') {
-      analyzer = new Analyzer(item.header, { rules: rules(), ...(process.env.LOCKSCOPE_HORIZON === undefined ? {} : { reorderHorizonNs: Number(process.env.LOCKSCOPE_HORIZON) }) }, () => {
+      analyzer = new Analyzer(item.header, { rules: rules() }, () => {
         walks++;
       });
     } else if (item.type === 'events') {
       analyzer?.push(item.events);
-      if (process.env.LOCKSCOPE_BENCH_HELD === '1' && analyzer !== undefined && analyzer.tally.events % 163840 < 8192) {
-        (globalThis as { gc?: () => void }).gc?.();
-        console.error(JSON.stringify({ ...analyzer.held(), heapMb: Math.round(process.memoryUsage().heapUsed / 1e6) }));
-      }
     }
   });
   if (analyzer === undefined) {
@@ -208,12 +207,12 @@ async function runPhase(phase: string): Promise<PhaseResult> {
   }
 }
 
-function child(phase: string): Promise<PhaseResult & { readonly maxRssMb: number }> {
+function child(phase: string, execArgv: readonly string[] = []): Promise<PhaseResult & { readonly maxRssMb: number }> {
   return new Promise((resolve, reject) => {
     const args = ['--phase', phase, '--events', String(targetEvents), '--ndjson-events', String(ndjsonEvents), '--grain', grain, '--kernel', kernel, '--dir', dir];
-    const p = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const p = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...execArgv] });
     p.on('message', (m: PhaseResult & { readonly maxRssMb: number }) => {
-      resolve(m);
+      resolve(execArgv.length === 0 ? m : { ...m, phase: `${m.phase}, heap ${values['heap-mb']} MB` });
     });
     p.on('exit', (code) => {
       if (code !== 0) {
@@ -239,6 +238,7 @@ if (values.phase !== undefined) {
   for (const phase of ['generate', 'decode', 'analyze']) {
     results.push(await child(phase));
   }
+  results.push(await child('analyze', [`--max-old-space-size=${values['heap-mb']}`]));
   writeNdjson();
   for (const phase of ['import', 'json']) {
     results.push(await child(phase));

@@ -125,21 +125,6 @@ export class Analyzer {
     );
   }
 
-  /** Sizes of what the analysis holds (for the benchmark's memory account). */
-  held(): Record<string, number> {
-    let open = 0;
-    for (const s of this.open.values()) {
-      open += s.length;
-    }
-    return {
-      reorder: this.reorder.buffered,
-      pending: this.pending.length - this.pendingHead,
-      given: this.given.length - this.givenHead,
-      open,
-      timing: this.timing.openRequests,
-    };
-  }
-
   push(events: readonly CaptureEvent[]): void {
     for (const e of events) {
       this.tally.events++;
