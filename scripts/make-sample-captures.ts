@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { CaptureEncoder } from '../main/core/capture/capture-encoder.js';
+import { concatBytes } from '../main/core/util/concat-bytes.js';
 import type { LinkedNopOptions } from '../main/core/synthetic/linked-nop-model.js';
 import { linkedNopEvents, linkedNopHeader } from '../main/core/synthetic/linked-nop-model.js';
 
@@ -37,13 +38,7 @@ export function sampleBytes(s: Sample): Uint8Array {
     parts.push(...enc.append(chunk));
   }
   parts.push(...enc.close('model run finished'));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 if (process.argv[1]?.endsWith('make-sample-captures.js') === true) {

@@ -1,6 +1,5 @@
 /**
- * Sample captures for the capture tests. A copy of what capture-roundtrip.test.ts exports:
- * importing a test file from another would register its tests a second time.
+ * Sample captures for the capture tests.
  */
 import { CaptureEncoder } from '../../main/core/capture/capture-encoder.js';
 import type { CaptureEvent } from '../../main/core/capture/events.js';
@@ -46,15 +45,9 @@ export const EVERY_KIND: readonly CaptureEvent[] = [
   { kind: 'marker', ts: t(2 ** 50 + 4), cpu: -1, tid: 0, marker: 'note', text: 'ünïcode ✓' },
 ];
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { concatBytes } from '../../main/core/util/concat-bytes.js';
+
+export { concatBytes };
 
 /** A capture, and where each of its frames starts and ends (offsets in the file). */
 export interface SampleCapture {

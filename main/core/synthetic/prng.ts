@@ -1,7 +1,6 @@
 /**
- * A small seeded PRNG (mulberry32), so that a synthetic capture replays exactly from its seed.
- * The same generator as test/support/prng.ts; the core keeps its own copy (main never imports
- * test code).
+ * A small seeded PRNG (mulberry32), so that a synthetic capture replays exactly from its seed
+ * (the tests use it too, through test/support/prng.ts).
  */
 
 export interface Prng {
