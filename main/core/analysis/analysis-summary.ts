@@ -79,7 +79,14 @@ export interface AnalysisSummary {
     readonly kernelWalksLockedInside: number | undefined;
     readonly text: string;
   };
-  readonly timing: { readonly [M in TimingMetric]: { readonly all: SummaryStats; readonly byRing: Readonly<Record<string, SummaryStats>> } };
+  /** Per metric: all samples, per ring (by ctx address), per task (by tid; the 64 busiest). */
+  readonly timing: {
+    readonly [M in TimingMetric]: {
+      readonly all: SummaryStats;
+      readonly byRing: Readonly<Record<string, SummaryStats>>;
+      readonly byTask: Readonly<Record<string, SummaryStats>>;
+    };
+  };
   /** Decimated series for plotting (one entry per non-empty time bucket). */
   readonly series: { readonly lockHold: SeriesColumns; readonly windowDuration: SeriesColumns };
   readonly markers: readonly { readonly ts: number; readonly marker: MarkerKind; readonly text: string }[];

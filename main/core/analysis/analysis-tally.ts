@@ -16,6 +16,7 @@ import type { UnknownReason, VerdictName, WalkRecord } from './verdict.js';
 
 const MAX_EXAMPLES = 20;
 const MAX_MARKERS = 1000;
+const MAX_TASK_STATS = 64;
 
 type MutableCounts = { -readonly [V in VerdictName]: number };
 
@@ -213,21 +214,28 @@ export class AnalysisTally {
     const tasks: TaskSummary[] = [...this.tasks.entries()].sort((a, b) => a[0] - b[0]).map(([tid, t]) => ({ tid, walks: t.walks, verdicts: { ...t.verdicts } }));
     const kernelWalks = this.totalsByRing.size === 0 ? undefined : [...this.totalsByRing.values()].reduce((n, t) => n + t.walks, 0);
     const kernelLocked = this.totalsByRing.size === 0 ? undefined : [...this.totalsByRing.values()].reduce((n, t) => n + t.walksLockedInside, 0);
-    const timing = {} as Record<TimingMetric, { all: SummaryStats; byRing: Record<string, SummaryStats> }>;
+    const timing = {} as Record<TimingMetric, { all: SummaryStats; byRing: Record<string, SummaryStats>; byTask: Record<string, SummaryStats> }>;
     for (const m of TIMING_METRICS) {
       const g = this.timing?.byMetric[m];
       const byRing: Record<string, SummaryStats> = {};
+      const byTask: Record<string, SummaryStats> = {};
       let all: SummaryStats = { count: 0, min: undefined, max: undefined, mean: undefined, p50: undefined, p90: undefined, p99: undefined };
       if (g !== undefined) {
+        const tasks: [string, SummaryStats][] = [];
         for (const [key, h] of g.entries()) {
           if (key === 'all') {
             all = summarize(h);
           } else if (key.startsWith('ring:')) {
             byRing[key.slice(5)] = summarize(h);
+          } else if (key.startsWith('task:')) {
+            tasks.push([key.slice(5), summarize(h)]);
           }
         }
+        for (const [tid, s] of tasks.sort((a, b) => b[1].count - a[1].count).slice(0, MAX_TASK_STATS)) {
+          byTask[tid] = s;
+        }
       }
-      timing[m] = { all, byRing };
+      timing[m] = { all, byRing, byTask };
     }
     return {
       target: {
