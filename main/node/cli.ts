@@ -90,6 +90,13 @@ function onePositional(p: readonly string[], command: string, what: string): str
 }
 
 export async function runCli(argv: readonly string[]): Promise<number> {
+  // `lockscope inspect … | head` closes the pipe early: stop quietly, as other tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      process.exit(0);
+    }
+    throw e;
+  });
   try {
     return await main(argv);
   } catch (e) {
