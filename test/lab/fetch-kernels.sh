@@ -14,7 +14,8 @@
 # Env:   LOCKSCOPE_LAB_CACHE          cache dir (default /var/cache/lockscope-lab)
 #        LOCKSCOPE_LAB_REFRESH=1      refresh the package lists now (default: when older than
 #                                     LOCKSCOPE_LAB_APT_MAX_AGE seconds, 21600)
-#        LOCKSCOPE_LAB_MODULES        modules to ship (default "virtio_net")
+#        LOCKSCOPE_LAB_MODULES        modules to ship (default "virtio_pci virtio_net"; built-in
+#                                     ones are skipped, dependencies added)
 set -euo pipefail
 # shellcheck source=test/lab/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,7 +28,10 @@ KERNELS=("$@")
 for k in "${KERNELS[@]}"; do check_kernel_arg "$k"; done
 
 MAX_AGE="${LOCKSCOPE_LAB_APT_MAX_AGE:-21600}"
-WANT_MODULES="${LOCKSCOPE_LAB_MODULES:-virtio_net}"
+# virtio_pci is the transport (built into sid's kernel, a module on bookworm's 6.1).
+WANT_MODULES="${LOCKSCOPE_LAB_MODULES:-virtio_pci virtio_net}"
+# Bump when the layout of kernels/KERNEL changes, so older extractions are redone.
+KERNEL_FORMAT=1
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 MIRROR=http://deb.debian.org/debian
 SEC_MIRROR=http://deb.debian.org/debian-security
@@ -171,7 +175,8 @@ fetch_kernel() {
   log "$k: $suite linux-image-amd64 $meta_ver -> $image_pkg $image_ver (release $release)"
 
   if [[ -f "$env" && -f "$kout/vmlinuz" ]] &&
-    [[ "$(env_get "$env" IMAGE_PACKAGE)" == "$image_pkg" && "$(env_get "$env" IMAGE_VERSION)" == "$image_ver" ]]; then
+    [[ "$(env_get "$env" IMAGE_PACKAGE)" == "$image_pkg" && "$(env_get "$env" IMAGE_VERSION)" == "$image_ver" ]] &&
+    [[ "$(env_get "$env" MODULES_WANTED)" == "$WANT_MODULES" && "$(env_get "$env" KERNEL_FORMAT)" == "$KERNEL_FORMAT" ]]; then
     log "$k: $image_pkg $image_ver already extracted in $kout: nothing to do ($(fmt_ms $(($(now_ms) - t0))))"
     return 0
   fi
@@ -279,9 +284,11 @@ fetch_kernel() {
     printf 'VMLINUZ=%q\n' vmlinuz
     printf 'CONFIG=%q\n' "$([[ -f "$tmp/out/config" ]] && echo config || true)"
     printf 'SYSTEM_MAP=%q\n' "$system_map"
+    printf 'MODULES_WANTED=%q\n' "$WANT_MODULES"
     printf 'MODULES=%q\n' "${MOD_ORDER[*]}"
     printf 'MODULES_DIR=%q\n' "modules/$release"
     printf 'FETCHED_AT=%q\n' "$(date -u +%FT%TZ)"
+    printf 'KERNEL_FORMAT=%q\n' "$KERNEL_FORMAT"
   } >"$tmp/out/kernel.env"
 
   # Swap the new kernel in, then drop the scratch tree.

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # (the LAB_* paths are used by the scripts that source this)
 # Shared helpers for the Lockscope real-kernel lab (sourced by the scripts beside it).
 # Nothing here is run on its own.
 
