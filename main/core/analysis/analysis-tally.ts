@@ -90,7 +90,7 @@ export class AnalysisTally {
     } else if (kind === 'walk') {
       this.walkWindows++;
     }
-    if (w.start !== undefined) {
+    if (w.start !== undefined && w.ctx !== 0) {
       const r = this.ring(w.ctx, w.lock);
       r.windows++;
       if (kind === 'walk') {

@@ -53,10 +53,25 @@ interface OpenWindow {
   inner: WalkAssessment | undefined;
 }
 
+/** A window closed because its task entered the same function again before it returned. */
+interface MissingReturn {
+  readonly site: WalkSite;
+  readonly req: Addr;
+  readonly start: number;
+  /** When the task entered again: the lost return lies between `start` and this. */
+  readonly reentry: number;
+  readonly pending: PendingWalk | undefined;
+}
+
+/** Returns timed this much before their entry on the same task are taken for clock skew. */
+const ORPHAN_SKEW_NS = 1_000;
+
 /** A definite verdict given from a raw window, kept a while so that a late event can withdraw it. */
 interface GivenWalk {
   readonly start: number;
   readonly end: number;
+  /** Stream time (last released) when its window closed: never decreases along the list. */
+  readonly closedAt: number;
   readonly tid: number;
   records: readonly WalkRecord[];
 }
@@ -70,6 +85,8 @@ interface PendingWalk {
   lock: LockAtWalk;
   readonly start: number;
   readonly end: number;
+  /** Stream time (last released) when its window closed: never decreases along the queue, and is never before `end`. */
+  readonly closedAt: number;
 }
 
 export class Analyzer {
@@ -85,13 +102,14 @@ export class Analyzer {
   /** Window entries that arrived late, per task, so that their returns are not called pre-capture. */
   private readonly lateEnters = new Map<number, WindowEnterEvent>();
   /** Per task, the last window closed because the task entered again before it returned. */
-  private readonly missingReturns = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk | undefined }>();
+  private readonly missingReturns = new Map<number, MissingReturn[]>();
   private readonly orphanExits = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk }>();
   private readonly pending: PendingWalk[] = [];
   private pendingHead = 0;
   /** The oldest waiting walk needs a miss reading newer than any seen: nothing moves until one comes. */
   private awaitingReading = false;
   private lossUntil = -Infinity;
+  private lastClosedAt = -Infinity;
   private readonly given: GivenWalk[] = [];
   private givenHead = 0;
   /** Latest end among given walks no longer kept: a late event at or before it may contradict one. */
@@ -214,7 +232,36 @@ export class Analyzer {
     this.resolvePending(false);
   }
 
+  /** Forgets per-task bookkeeping older than two horizons (tasks come and go: io-wq workers). */
+  private pruneTasks(): void {
+    const old = this.reorder.lastReleased - 2 * this.horizon;
+    for (const [tid, e] of this.lateEnters) {
+      if (e.ts < old) {
+        this.lateEnters.delete(tid);
+      }
+    }
+    for (const [tid, o] of this.orphanExits) {
+      if (o.pending.end < old) {
+        this.orphanExits.delete(tid);
+      }
+    }
+    for (const [tid, list] of this.missingReturns) {
+      const keep = list.filter((r) => r.reentry >= old);
+      if (keep.length === 0) {
+        this.missingReturns.delete(tid);
+      } else if (keep.length < list.length) {
+        this.missingReturns.set(tid, keep);
+      }
+    }
+    for (const [tid, stack] of this.open) {
+      if (stack.length === 0) {
+        this.open.delete(tid);
+      }
+    }
+  }
+
   private reading(probe: number, ts: RelNs, missed: number): void {
+    this.pruneTasks();
     this.awaitingReading = false;
     this.misses.add(probe, ts, missed);
     this.tally.missReading(probe, missed);
@@ -227,14 +274,17 @@ export class Analyzer {
     if (orphan !== undefined) {
       this.orphanExits.delete(e.tid);
       const p = orphan.pending;
-      if (orphan.site === e.site && orphan.req === e.req && e.ts - p.end <= this.horizon && this.isPending(p)) {
-        // The return came first in time: one window whose clock readings contradict each other.
-        p.lock = {
-          state: 'unknown',
-          reason: 'conflicting_evidence',
-          detail: `the return (${p.end} ns) is timed before the entry (${e.ts} ns) on the same task`,
-          evidence: p.lock.evidence,
-        };
+      if (orphan.site === e.site && orphan.req === e.req && e.ts - p.end <= ORPHAN_SKEW_NS) {
+        // The return came first in time (clock skew between CPUs): one window, counted once,
+        // whose clock readings contradict each other.
+        if (this.isPending(p)) {
+          p.lock = {
+            state: 'unknown',
+            reason: 'conflicting_evidence',
+            detail: `the return (${p.end} ns) is timed before the entry (${e.ts} ns) on the same task`,
+            evidence: p.lock.evidence,
+          };
+        }
         return;
       }
     }
@@ -250,7 +300,12 @@ export class Analyzer {
     if (old !== undefined) {
       stack.splice(stale, 1);
       const pending = this.close(old, undefined, undefined, 'return_missing');
-      this.missingReturns.set(e.tid, { site: old.enter.site, req: old.enter.req, pending });
+      const list = this.missingReturns.get(e.tid) ?? [];
+      list.push({ site: old.enter.site, req: old.enter.req, start: old.enter.ts, reentry: e.ts, pending });
+      if (list.length > 4) {
+        list.shift();
+      }
+      this.missingReturns.set(e.tid, list);
     }
     this.timing.learnLock(e.lock, e.ctx);
     const taint: Taint | undefined =
@@ -268,12 +323,22 @@ export class Analyzer {
       lock: e.lock, flags: e.flags, link: e.link, owner: e.owner, kernelHeld: undefined, ops: w.ops, next,
       opsOverflow: false, taint: w.taint,
     };
+    const stack = this.open.get(e.tid);
     if (e.site === 'io_req_find_next') {
       // Nested in this task's io_wq_free_work/io_wq_put_work window on the same request: one walk.
-      const outer = this.open.get(e.tid)?.find((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === e.req);
+      const outer = stack?.find((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === e.req);
       if (outer !== undefined) {
         outer.inner = this.assess(observed);
         return undefined;
+      }
+    } else if (stack !== undefined) {
+      // An inner io_req_find_next window on the same request still open (its return missed) is
+      // part of this walk, not a walk of its own.
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const inner = stack[i];
+        if (inner !== undefined && inner.enter.site === 'io_req_find_next' && inner.enter.req === e.req) {
+          stack.splice(i, 1);
+        }
       }
     }
     return this.judge(observed, w.inner);
@@ -332,10 +397,10 @@ export class Analyzer {
       }
     }
     // Pending walks are queued in the order their windows closed: scan back from the newest until
-    // they end well before the interval (one horizon of slack for the few closed out of order).
+    // one closed before the interval began (it, and every one before it, ended before `from`).
     for (let i = this.pending.length - 1; i >= this.pendingHead; i--) {
       const p = this.pending[i];
-      if (p === undefined || p.end < from - this.horizon) {
+      if (p === undefined || p.closedAt < from) {
         break;
       }
       if (
@@ -411,7 +476,8 @@ export class Analyzer {
   private lateExit(e: WindowExitEvent, lateness: number): void {
     const taint: Taint = { reason: 'late_events', detail: `its return arrived ${formatDuration(lateness)} late, beyond the reorder horizon` };
     const stack = this.open.get(e.tid);
-    const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === e.site && w.enter.req === e.req);
+    // Only a window entered before this return can be the one it ends.
+    const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === e.site && w.enter.req === e.req && w.enter.ts <= e.ts);
     const w = stack?.[i];
     if (stack !== undefined && w !== undefined) {
       stack.splice(i, 1);
@@ -419,10 +485,12 @@ export class Analyzer {
       this.close(w, e.ts, e.next, 'returned');
       return;
     }
-    const missing = this.missingReturns.get(e.tid);
-    if (missing !== undefined && missing.site === e.site && missing.req === e.req) {
+    const list = this.missingReturns.get(e.tid) ?? [];
+    const m = list.findIndex((r) => r.site === e.site && r.req === e.req && r.start <= e.ts && e.ts <= r.reentry);
+    const missing = list[m];
+    if (missing !== undefined) {
       // Its window was already closed (and counted) when the task entered again: name the cause.
-      this.missingReturns.delete(e.tid);
+      list.splice(m, 1);
       const p = missing.pending;
       if (p !== undefined && this.isPending(p) && p.lock.state === 'unknown' && p.lock.reason === 'return_missing') {
         p.lock = { ...p.lock, reason: 'late_events', detail: `its return (${e.ts} ns) arrived ${formatDuration(lateness)} late` };
@@ -446,10 +514,11 @@ export class Analyzer {
     if (from <= this.forgottenUntil) {
       this.tally.orderViolations++;
     }
-    // Given walks are kept in the order their windows closed: scan back from the newest.
+    // Given walks are kept in the order their windows closed: scan back from the newest until one
+    // closed before `from`.
     for (let i = this.given.length - 1; i >= this.givenHead; i--) {
       const g = this.given[i];
-      if (g === undefined || g.end < from - this.horizon) {
+      if (g === undefined || g.closedAt < from) {
         break;
       }
       if (g.end < from || g.start > to || (tid !== undefined && g.tid !== tid)) {
@@ -486,7 +555,9 @@ export class Analyzer {
     this.tally.window(w, 'walk');
     const start = w.start ?? w.end ?? 0;
     const end = Math.max(start, w.end ?? start);
-    const p: PendingWalk = { window: w, walkProof: a.walkProof, lock: a.lock, start, end };
+    const closedAt = Math.max(end, this.reorder.lastReleased, this.lastClosedAt);
+    this.lastClosedAt = closedAt;
+    const p: PendingWalk = { window: w, walkProof: a.walkProof, lock: a.lock, start, end, closedAt };
     this.pending.push(p);
     if (this.pending.length - this.pendingHead > this.maxPending) {
       this.resolveOldest(`no probe-miss reading within ${this.maxPending} walks after this window`);
@@ -621,7 +692,7 @@ export class Analyzer {
       records.push(record);
     }
     if (w.source === 'raw' && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
-      this.given.push({ start: p.start, end: p.end, tid: w.tid, records });
+      this.given.push({ start: p.start, end: p.end, closedAt: p.closedAt, tid: w.tid, records });
     }
     const cap = this.options.withdrawable ?? DEFAULT_WITHDRAWABLE;
     for (;;) {

@@ -20,6 +20,9 @@ export const TIMING_METRIC_TEXT: { readonly [M in TimingMetric]: string } = {
   chain_latency: 'chain latency (head submitted → last request completed)',
 };
 
+/** Tasks with statistics of their own (with "other", 64 groups); later ones are grouped as "other". */
+const MAX_TASK_GROUPS = 63;
+
 /** Longest duration kept in a histogram: 2^53 ns (104 days). */
 const MAX_DURATION = 2 ** 53;
 
@@ -77,7 +80,8 @@ export class TimingStats {
   private taskKey(tid: number): string {
     let key = this.taskKeys.get(tid);
     if (key === undefined) {
-      key = `task:${tid}`;
+      // Tasks come and go (io-wq workers): past a bound, the rest share one group.
+      key = this.taskKeys.size < MAX_TASK_GROUPS ? `task:${tid}` : 'task:other';
       this.taskKeys.set(tid, key);
     }
     return key;
@@ -282,6 +286,9 @@ class TaskLockTimes {
     if (m !== undefined && v !== undefined) {
       m.delete(lock);
       this.n--;
+      if (m.size === 0) {
+        this.byTask.delete(tid);
+      }
     }
     return v;
   }
