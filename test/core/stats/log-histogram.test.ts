@@ -10,17 +10,12 @@ import {
   bucketWidth,
   nearestRank,
 } from '../../../main/core/stats/log-histogram.js';
+import { mulberry32 } from '../../support/prng.js';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** The shared seeded PRNG, as a function returning uniform numbers in [0, 1). */
+function uniform(seed: number): () => number {
+  const prng = mulberry32(seed);
+  return () => prng.next();
 }
 
 const N = 50_000;
@@ -42,7 +37,7 @@ const DISTRIBUTIONS: readonly { name: string; gen: (rnd: () => number, i: number
 const QS = [0, 0.001, 0.01, 0.1, 0.25, 0.333, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999, 1];
 
 function sample(gen: (rnd: () => number, i: number) => number, seed: number, n: number): Float64Array {
-  const rnd = mulberry32(seed);
+  const rnd = uniform(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     out[i] = gen(rnd, i);
@@ -144,7 +139,7 @@ describe('LogHistogram quantiles against exact nearest-rank quantiles', () => {
       for (const q of QS) {
         assertWithinBound(h.quantile(q), exactQuantile(sorted, q), `q=${q}`);
       }
-      const rnd = mulberry32(d);
+      const rnd = uniform(d);
       for (let k = 0; k < 200; k++) {
         const q = rnd();
         assertWithinBound(h.quantile(q), exactQuantile(sorted, q), `q=${q}`);

@@ -3,17 +3,12 @@ import { describe, it } from 'node:test';
 import type { TimeSeriesColumns } from '../../../main/core/stats/time-series.js';
 import { DecimatingTimeSeries } from '../../../main/core/stats/time-series.js';
 import type { RelNs } from '../../../main/core/util/time.js';
+import { mulberry32 } from '../../support/prng.js';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** The shared seeded PRNG, as a function returning uniform numbers in [0, 1). */
+function uniform(seed: number): () => number {
+  const prng = mulberry32(seed);
+  return () => prng.next();
 }
 
 const t = (ns: number): RelNs => ns as RelNs;
@@ -74,7 +69,7 @@ function checkAgainstBruteForce(ts: readonly number[], vs: readonly number[], c:
 
 describe('DecimatingTimeSeries', () => {
   it('stays within maxBuckets over 1e6 points across ~17 minutes, conserving counts', () => {
-    const rnd = mulberry32(42);
+    const rnd = uniform(42);
     const s = new DecimatingTimeSeries(2048);
     const n = 1_000_000;
     let now = 0;
@@ -113,7 +108,7 @@ describe('DecimatingTimeSeries', () => {
   });
 
   it('puts each point in its bucket, including out-of-order points and points before the first', () => {
-    const rnd = mulberry32(7);
+    const rnd = uniform(7);
     const s = new DecimatingTimeSeries(64);
     const ts: number[] = [];
     const vs: number[] = [];
@@ -158,7 +153,7 @@ describe('DecimatingTimeSeries', () => {
   });
 
   it('works with two buckets, negative times and a coarse initial width', () => {
-    const rnd = mulberry32(3);
+    const rnd = uniform(3);
     const s = new DecimatingTimeSeries(2, 1000);
     assert.equal(s.bucketWidth, 1024);
     const ts: number[] = [];
