@@ -154,7 +154,8 @@ export class Analyzer {
   finish(): void {
     this.reorder.flush();
     for (const stack of this.open.values()) {
-      for (const w of stack) {
+      // Outermost first; closing one takes its nested windows out of the stack with it.
+      for (let w = stack.shift(); w !== undefined; w = stack.shift()) {
         this.close(w, undefined, undefined, 'open_at_end');
       }
     }
