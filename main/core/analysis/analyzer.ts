@@ -23,6 +23,8 @@ import { MissReadings } from './miss-readings.js';
 import type { ObservedOp, ObservedWindow, Taint } from './observed-window.js';
 import type { PlanCoverage } from './plan-coverage.js';
 import { planCoverage } from './plan-coverage.js';
+import { DEFAULT_WITHDRAWABLE, GivenVerdicts } from './given-verdicts.js';
+import { combineNested, findLastIndex } from './nested-windows.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 import { TimingStats } from './timing-stats.js';
 import type { WalkProof, WalkRecord } from './verdict.js';
@@ -66,19 +68,6 @@ interface MissingReturn {
 /** Returns timed this much before their entry on the same task are taken for clock skew. */
 const ORPHAN_SKEW_NS = 1_000;
 
-/** A definite verdict given from a raw window, kept a while so that a late event can withdraw it. */
-interface GivenWalk {
-  readonly start: number;
-  readonly end: number;
-  /** Stream time (last released) when its window closed: never decreases along the list. */
-  readonly closedAt: number;
-  readonly tid: number;
-  records: readonly WalkRecord[];
-}
-
-/** How many given walks stay open to withdrawal by late events (memory: their records). */
-export const DEFAULT_WITHDRAWABLE = 16_384;
-
 interface PendingWalk {
   readonly window: ObservedWindow;
   walkProof: WalkProof | undefined;
@@ -110,10 +99,7 @@ export class Analyzer {
   private awaitingReading = false;
   private lossUntil = -Infinity;
   private lastClosedAt = -Infinity;
-  private readonly given: GivenWalk[] = [];
-  private givenHead = 0;
-  /** Latest end among given walks no longer kept: a late event at or before it may contradict one. */
-  private forgottenUntil = -Infinity;
+  private readonly given: GivenVerdicts;
   private nextIndex = 1;
   private readonly maxPending: number;
   readonly formatAddr: (a: Addr) => string;
@@ -129,6 +115,7 @@ export class Analyzer {
     this.misses = new MissReadings(this.coverage.complete ? this.coverage.countedProbes : []);
     this.ownerUsable = header.target.preemptRt === 'no';
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.given = new GivenVerdicts(options.withdrawable ?? DEFAULT_WITHDRAWABLE);
     this.tally = new AnalysisTally(header, options.rules, this.coverage);
     this.timing = new TimingStats(this.formatAddr);
     this.horizon = options.reorderHorizonNs ?? DEFAULT_REORDER_HORIZON_NS;
@@ -512,31 +499,12 @@ export class Analyzer {
    * walk is too old to be kept, the capture's order is beyond what the analysis can repair.
    */
   private withdraw(from: number, to: number, tid: number | undefined, taint: Taint): void {
-    if (from <= this.forgottenUntil) {
+    const repairable = this.given.withdraw(from, to, tid, taint, (old, next) => {
+      this.tally.replace(old, next);
+      this.onWalk(next);
+    });
+    if (!repairable) {
       this.tally.orderViolations++;
-    }
-    // Given walks are kept in the order their windows closed: scan back from the newest until one
-    // closed before `from`.
-    for (let i = this.given.length - 1; i >= this.givenHead; i--) {
-      const g = this.given[i];
-      if (g === undefined || g.closedAt < from) {
-        break;
-      }
-      if (g.end < from || g.start > to || (tid !== undefined && g.tid !== tid)) {
-        continue;
-      }
-      g.records = g.records.map((old) => {
-        if (old.verdict.verdict === 'UNKNOWN') {
-          return old;
-        }
-        const replaced: WalkRecord = {
-          ...old,
-          verdict: { verdict: 'UNKNOWN', reason: taint.reason, detail: `withdrawn: ${taint.detail}`, evidence: old.verdict.evidence },
-        };
-        this.tally.replace(old, replaced);
-        this.onWalk(replaced);
-        return replaced;
-      });
     }
   }
 
@@ -693,55 +661,7 @@ export class Analyzer {
       records.push(record);
     }
     if (w.source === 'raw' && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
-      this.given.push({ start: p.start, end: p.end, closedAt: p.closedAt, tid: w.tid, records });
-    }
-    const cap = this.options.withdrawable ?? DEFAULT_WITHDRAWABLE;
-    for (;;) {
-      const g = this.given[this.givenHead];
-      if (g === undefined || this.given.length - this.givenHead <= cap) {
-        break;
-      }
-      this.forgottenUntil = Math.max(this.forgottenUntil, g.end);
-      this.givenHead++;
-    }
-    if (this.givenHead > 4096 && this.givenHead * 2 > this.given.length) {
-      this.given.splice(0, this.givenHead);
-      this.givenHead = 0;
+      this.given.add(p.start, p.end, p.closedAt, w.tid, records);
     }
   }
-}
-
-/**
- * An io_req_find_next probe nested in the window of the same request: the direct reading at the
- * walk decides, unless the enclosing window's own definite answer disagrees.
- */
-function combineNested(outer: WalkAssessment, inner: WalkAssessment): WalkAssessment {
-  if (inner.kind === 'no_walk') {
-    return outer;
-  }
-  if (outer.kind === 'no_walk') {
-    return inner;
-  }
-  const evidence = [...outer.lock.evidence, ...inner.lock.evidence];
-  if (inner.lock.state === 'unknown') {
-    return { ...outer, lock: { ...outer.lock, evidence } };
-  }
-  if (outer.lock.state !== 'unknown' && outer.lock.state !== inner.lock.state) {
-    return {
-      kind: 'walk',
-      walkProof: outer.walkProof,
-      lock: { state: 'unknown', reason: 'conflicting_evidence', detail: `the probe at the walk says ${inner.lock.state}, the enclosing window says ${outer.lock.state}`, evidence },
-    };
-  }
-  return { kind: 'walk', walkProof: outer.walkProof ?? inner.walkProof, lock: { ...inner.lock, evidence } };
-}
-
-function findLastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {
-  for (let i = list.length - 1; i >= 0; i--) {
-    const v = list[i];
-    if (v !== undefined && pred(v)) {
-      return i;
-    }
-  }
-  return -1;
 }
