@@ -65,6 +65,10 @@ interface MissingReturn {
   readonly pending: PendingWalk | undefined;
 }
 
+/** A window still open after max(MIN_STALE_NS, STALE_HORIZONS reorder horizons) is closed as unknown. */
+const STALE_HORIZONS = 100;
+const MIN_STALE_NS = 100_000_000;
+
 /** Returns timed this much before their entry on the same task are taken for clock skew. */
 const ORPHAN_SKEW_NS = 1_000;
 
@@ -162,6 +166,9 @@ export class Analyzer {
         const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === e.site && w.enter.req === e.req);
         const w = stack?.[i];
         if (stack === undefined || w === undefined) {
+          if (this.takeMissingReturn(e.tid, e.site, e.req, e.ts)) {
+            break; // the return of a window already closed as unknown: counted once
+          }
           this.tally.exitsWithoutEntry++;
           const pending = this.judge(this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next), undefined);
           if (pending !== undefined) {
@@ -241,7 +248,20 @@ export class Analyzer {
         this.missingReturns.set(tid, keep);
       }
     }
+    // A window open this long will not return (its task exited, or its return was missed and the
+    // task never entered again): close it as unknown so that it holds nothing back.
+    const stale = this.reorder.lastReleased - Math.max(MIN_STALE_NS, STALE_HORIZONS * this.horizon);
     for (const [tid, stack] of this.open) {
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const w = stack[i];
+        if (w !== undefined && w.enter.ts < stale) {
+          stack.splice(i, 1);
+          const pending = this.close(w, undefined, undefined, 'return_missing');
+          const list = this.missingReturns.get(tid) ?? [];
+          list.push({ site: w.enter.site, req: w.enter.req, start: w.enter.ts, reentry: Infinity, pending });
+          this.missingReturns.set(tid, list);
+        }
+      }
       if (stack.length === 0) {
         this.open.delete(tid);
       }
@@ -251,7 +271,14 @@ export class Analyzer {
   private reading(probe: number, ts: RelNs, missed: number): void {
     this.pruneTasks();
     this.awaitingReading = false;
-    this.misses.add(probe, ts, missed);
+    const changed = this.misses.add(probe, ts, missed);
+    if (changed !== undefined && this.coverage.complete && this.coverage.countedProbes.includes(probe)) {
+      // A late reading between two others: what the counters proved across that span may differ.
+      this.withdraw(changed.from, changed.to, undefined, {
+        reason: 'probe_misses',
+        detail: `a miss reading of ${this.probeName(probe)} at ${ts} ns arrived late; the counters across it are re-read`,
+      });
+    }
     this.tally.missReading(probe, missed);
     this.resolvePending(false);
     this.trimReadings();
@@ -473,12 +500,9 @@ export class Analyzer {
       this.close(w, e.ts, e.next, 'returned');
       return;
     }
-    const list = this.missingReturns.get(e.tid) ?? [];
-    const m = list.findIndex((r) => r.site === e.site && r.req === e.req && r.start <= e.ts && e.ts <= r.reentry);
-    const missing = list[m];
+    const missing = this.takeMissingReturn(e.tid, e.site, e.req, e.ts);
     if (missing !== undefined) {
       // Its window was already closed (and counted) when the task entered again: name the cause.
-      list.splice(m, 1);
       const p = missing.pending;
       if (p !== undefined && this.isPending(p) && p.lock.state === 'unknown' && p.lock.reason === 'return_missing') {
         p.lock = { ...p.lock, reason: 'late_events', detail: `its return (${e.ts} ns) arrived ${formatDuration(lateness)} late` };
@@ -491,6 +515,20 @@ export class Analyzer {
     }
     this.tally.exitsWithoutEntry++;
     this.judge({ ...this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next), taint }, undefined);
+  }
+
+  /** The window closed as return_missing that a return at `ts` belongs to, if any (removed from the list). */
+  private takeMissingReturn(tid: number, site: WalkSite, req: Addr, ts: number): MissingReturn | undefined {
+    const list = this.missingReturns.get(tid);
+    if (list === undefined) {
+      return undefined;
+    }
+    const m = list.findIndex((r) => r.site === site && r.req === req && r.start <= ts && ts <= r.reentry);
+    const found = list[m];
+    if (found !== undefined) {
+      list.splice(m, 1);
+    }
+    return found;
   }
 
   /**

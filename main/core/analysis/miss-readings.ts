@@ -26,18 +26,25 @@ export class MissReadings {
 
   constructor(private readonly probes: readonly number[]) {}
 
-  add(probe: number, ts: RelNs, missed: number): void {
+  /**
+   * Adds a reading. Readings normally arrive in order; a late one is put in its place, and the
+   * interval between its neighbours is returned: checks already made across it may now differ.
+   */
+  add(probe: number, ts: RelNs, missed: number): { readonly from: number; readonly to: number } | undefined {
     let list = this.readings.get(probe);
     if (list === undefined) {
       list = [];
       this.readings.set(probe, list);
     }
-    // Readings normally arrive in order; a late one is put in its place.
     let i = list.length;
     while (i > 0 && (list[i - 1]?.ts ?? -Infinity) > ts) {
       i--;
     }
     list.splice(i, 0, { ts, missed });
+    if (i === list.length - 1) {
+      return undefined;
+    }
+    return { from: list[i - 1]?.ts ?? -Infinity, to: list[i + 1]?.ts ?? Infinity };
   }
 
   /** Whether any counted probe missed hits during [start, end]; `wait` until readings cover `end`. */

@@ -15,7 +15,7 @@ export interface ObservedOp {
 
 /** Why a window's facts cannot be complete, found while it was open. */
 export interface Taint {
-  readonly reason: Extract<UnknownReason, 'lost_events' | 'late_events'>;
+  readonly reason: Extract<UnknownReason, 'lost_events' | 'late_events' | 'probe_misses'>;
   readonly detail: string;
 }
 

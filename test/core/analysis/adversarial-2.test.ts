@@ -208,7 +208,7 @@ describe('adversarial 2: late events and pending walks', () => {
     assertCountsMatchRecords(a);
   });
 
-  it('a late miss reading that reveals a counter reset inside a walk already judged clean does not withdraw it', { todo: 'BUG: late probe_misses readings are inserted in order but never withdraw (or count as order violations) the verdicts they contradict' }, () => {
+  it('regression: a late miss reading that reveals a counter reset inside a walk already judged clean does not withdraw it', () => {
     // In order, 0 → 5 (at 1.5 µs) → 0 (at 3 µs) is a reset inside the window: UNKNOWN probe_misses.
     const inOrder = run([...readingsAt(0), ...unpatched(1000, 1), ...readingsAt(1500, { [MUTEX_LOCK_RET]: 5 }), ...readingsAt(3000)]);
     assert.deepEqual(verdicts(inOrder), ['UNKNOWN:probe_misses']);
@@ -384,7 +384,7 @@ describe('adversarial 2: miss readings', () => {
     assert.equal(a.walks[0]?.verdict.verdict, 'UNKNOWN');
   });
 
-  it('one window that never returns (its task exited) stops the trimming of miss readings for the rest of the capture', { todo: 'BUG: memory grows with the number of readings: trimReadings keeps everything after the oldest open window\'s start' }, () => {
+  it('regression: one window that never returns (its task exited) stops the trimming of miss readings for the rest of the capture', () => {
     const events: CaptureEvent[] = [...readingsAt(0), enterOf({ at: 1000, tid: 200, req: req(9), link: req(10), next: req(10) })];
     for (let i = 1; i <= 300; i++) {
       events.push(...unpatched(i * 1_000_000, 1), ...readingsAt(i * 1_000_000 + 500_000));

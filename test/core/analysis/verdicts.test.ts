@@ -85,6 +85,18 @@ describe('verdicts from raw windows', () => {
     assert.deepEqual(verdicts(analyze(bracket(events))), ['UNKNOWN:window_open_at_end']);
   });
 
+  it('a window open far too long is closed as UNKNOWN, and its return, when it comes, is not a second walk', () => {
+    const w = unpatched(1000, 1);
+    const enter = w[0];
+    const exit = w[1];
+    assert.ok(enter !== undefined && exit !== undefined);
+    // Readings every 10 ms for half a second let the analysis close the stale window (100 ms bound).
+    const readings = Array.from({ length: 50 }, (_, i) => missReadings(i * 10_000_000)).flat();
+    const a = analyze([enter, ...readings, { ...exit, ts: t(600_000_000) }, ...missReadings(700_000_000)]);
+    assert.deepEqual(verdicts(a), ['UNKNOWN:return_missing']);
+    assert.equal(a.summary.windows.total, 1);
+  });
+
   it('the same task enters again before the first returned: the first is UNKNOWN return_missing', () => {
     const first = unpatched(1000, 1).filter((e) => e.kind !== 'window_exit');
     assert.deepEqual(verdicts(analyze(bracket([...first, ...unpatched(5000, 3)]))), ['UNKNOWN:return_missing', 'NOT_HELD']);
