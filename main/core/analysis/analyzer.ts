@@ -169,6 +169,9 @@ export class Analyzer {
           if (this.takeMissingReturn(e.tid, e.site, e.req, e.ts)) {
             break; // the return of a window already closed as unknown: counted once
           }
+          if (e.site === 'io_req_find_next' && stack?.some((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === e.req) === true) {
+            break; // a nested probe's return whose entry was missed: part of the open window's walk
+          }
           this.tally.exitsWithoutEntry++;
           const pending = this.judge(this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next), undefined);
           if (pending !== undefined) {
@@ -346,14 +349,10 @@ export class Analyzer {
         outer.inner = this.assess(observed);
         return undefined;
       }
-    } else if (stack !== undefined) {
-      // An inner io_req_find_next window on the same request still open (its return missed) is
-      // part of this walk, not a walk of its own.
-      for (let i = stack.length - 1; i >= 0; i--) {
-        const inner = stack[i];
-        if (inner !== undefined && inner.enter.site === 'io_req_find_next' && inner.enter.req === e.req) {
-          stack.splice(i, 1);
-        }
+      // Its enclosing window may have closed first (the two returns' times so close they cross,
+      // or this one's return missed): merge into that walk while it waits.
+      if (this.mergeIntoWaiting(e.tid, e.req, e.ts, this.assess(observed))) {
+        return undefined;
       }
     }
     return this.judge(observed, w.inner);
@@ -377,19 +376,49 @@ export class Analyzer {
   }
 
   private summary(s: WindowSummaryEvent): void {
+    if (s.site === 'io_req_find_next') {
+      const inner = this.assess(this.observedFromSummary(s));
+      if (this.mergeIntoWaiting(s.tid, s.req, s.ts, inner)) {
+        return;
+      }
+    }
     this.timing.learnLock(s.lock, s.ctx);
     const end = (s.ts + s.duration) as RelNs;
     this.timing.window(s.ts, end, s.ctx, s.tid);
     this.timing.summaryOps(s);
-    this.judge(
-      {
-        source: 'summary', site: s.site, start: s.ts, end, closing: 'returned', cpu: s.cpu, tid: s.tid, task: s.task, req: s.req,
-        ctx: s.ctx, lock: s.lock, flags: s.flags, link: s.link, owner: s.owner, kernelHeld: s.heldAtEntry,
-        ops: s.ops.map((op) => ({ op: op.op, api: op.api, ts: op.ts, lock: s.lock, link: op.link })),
-        next: s.next, opsOverflow: s.opsOverflow, taint: undefined,
-      },
-      undefined,
-    );
+    this.judge(this.observedFromSummary(s), undefined);
+  }
+
+  private observedFromSummary(s: WindowSummaryEvent): ObservedWindow {
+    return {
+      source: 'summary', site: s.site, start: s.ts, end: (s.ts + s.duration) as RelNs, closing: 'returned', cpu: s.cpu, tid: s.tid,
+      task: s.task, req: s.req, ctx: s.ctx, lock: s.lock, flags: s.flags, link: s.link, owner: s.owner, kernelHeld: s.heldAtEntry,
+      ops: s.ops.map((op) => ({ op: op.op, api: op.api, ts: op.ts, lock: s.lock, link: op.link })),
+      next: s.next, opsOverflow: s.opsOverflow, taint: undefined,
+    };
+  }
+
+  /**
+   * A nested io_req_find_next window whose enclosing window of the same task and request is
+   * already closed but not yet judged: merge into that walk. Returns whether it found one.
+   */
+  private mergeIntoWaiting(tid: number, req: Addr, innerStart: number, inner: WalkAssessment): boolean {
+    for (let i = this.pending.length - 1; i >= this.pendingHead; i--) {
+      const p = this.pending[i];
+      if (p === undefined || p.closedAt < innerStart - this.horizon) {
+        break;
+      }
+      const w = p.window;
+      if (w.tid === tid && w.req === req && w.site !== 'io_req_find_next' && p.start <= innerStart && innerStart <= p.end + ORPHAN_SKEW_NS) {
+        const merged = combineNested({ kind: 'walk', walkProof: p.walkProof, lock: p.lock }, inner);
+        if (merged.kind === 'walk') {
+          p.lock = merged.lock;
+          p.walkProof = merged.walkProof;
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

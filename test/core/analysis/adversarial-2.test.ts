@@ -328,7 +328,7 @@ describe('adversarial 2: nested io_req_find_next windows', () => {
     assert.equal(walkCount(a), 1);
   });
 
-  it('the nested probe\'s return is timed just after the outer return: one walk, two definitive records', { todo: 'BUG: an inner window closing after its outer one is judged separately (two NOT_HELD for one walk; HELD + NOT_HELD when they disagree)' }, () => {
+  it('regression: the nested probe\'s return is timed just after the outer return: one walk, two definitive records', () => {
     const [enter, exit] = outer();
     assert.ok(enter !== undefined && exit !== undefined);
     const innerExit = { ...exitOf({ ...innerSpec, duration: 3010 }), cpu: 1 };
@@ -337,14 +337,14 @@ describe('adversarial 2: nested io_req_find_next windows', () => {
     assert.deepEqual(verdicts(a), ['UNKNOWN:conflicting_evidence']);
   });
 
-  it('the nested probe\'s entry is missed (or late): its return is counted as a second walk', { todo: 'BUG: an io_req_find_next return inside an open window on the same request becomes an exit-only walk' }, () => {
+  it('regression: the nested probe\'s entry is missed (or late): its return is counted as a second walk', () => {
     const [enter, exit] = outer();
     assert.ok(enter !== undefined && exit !== undefined);
     const a = run([...readingsAt(0), enter, exitOf(innerSpec), exit, ...readingsAt(1_000_000)]);
     assert.equal(walkCount(a), 1);
   });
 
-  it('kernel summaries of a window and of the io_req_find_next window nested in it: one walk counted twice', { todo: 'BUG: the summary path has no nesting rule; the raw path merges these into one walk' }, () => {
+  it('regression: kernel summaries of a window and of the io_req_find_next window nested in it: one walk counted twice', () => {
     const o = summaryWindow({ at: 1000, duration: 4000, req: req(1), link: req(2), next: req(2), held: 'not_held' });
     const i = summaryWindow({ ...innerSpec, held: 'not_held' });
     const a = run([...readingsAt(0), o, i, ...readingsAt(1_000_000)], { h: header({ grain: 'summary' }) });
