@@ -69,6 +69,8 @@ export interface AnalysisSummary {
     /** Verdicts given, then withdrawn to UNKNOWN when a late event fell inside their window. */
     readonly withdrawn: number;
     readonly probeMisses: readonly { readonly probe: string; readonly missed: number }[];
+    /** Durations left out of the timing statistics (negative or beyond 2^53 ns: clocks that disagree). */
+    readonly badDurations: number;
   };
   /** Reconciliation of detailed walks with the kernel's exact totals. */
   readonly reconciliation: {

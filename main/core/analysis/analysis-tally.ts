@@ -257,6 +257,7 @@ export class AnalysisTally {
         lostNotices: this.lostNotices, lostEvents: this.lostEvents, lateEvents: this.lateEvents, maxLatenessNs: this.maxLateness,
         orderViolations: this.orderViolations,
         withdrawn: this.withdrawn,
+        badDurations: this.timing?.badDurations ?? 0,
         probeMisses: [...this.missed.entries()].map(([i, m]) => {
           const p = this.header.probes[i];
           return { probe: p === undefined ? `#${i}` : `${p.mechanism}:${p.target}`, missed: m.last - m.first };

@@ -34,10 +34,6 @@ export class ReorderBuffer {
     private readonly maxBuffered = 262_144,
   ) {}
 
-  get buffered(): number {
-    return this.size;
-  }
-
   /** Timestamp of the last event released in order. */
   get lastReleased(): number {
     return this.released;
