@@ -5,7 +5,7 @@ import { formatAddr } from '../util/addr.js';
 import type { Addr } from '../util/addr.js';
 import type { Rule } from '../rules/rule.js';
 import type { SummaryStats } from '../stats/summary-stats.js';
-import { summarize } from '../stats/summary-stats.js';
+import { EMPTY_SUMMARY, summarize } from '../stats/summary-stats.js';
 import type { AnalysisSummary, Outcome, RingSummary, RuleSummary, SeriesColumns, TaskSummary, VerdictCounts } from './analysis-summary.js';
 import type { DecimatingTimeSeries } from '../stats/time-series.js';
 import type { ObservedWindow } from './observed-window.js';
@@ -219,7 +219,7 @@ export class AnalysisTally {
       const g = this.timing?.byMetric[m];
       const byRing: Record<string, SummaryStats> = {};
       const byTask: Record<string, SummaryStats> = {};
-      let all: SummaryStats = { count: 0, min: undefined, max: undefined, mean: undefined, p50: undefined, p90: undefined, p99: undefined };
+      let all: SummaryStats = EMPTY_SUMMARY;
       if (g !== undefined) {
         const tasks: [string, SummaryStats][] = [];
         for (const [key, h] of g.entries()) {

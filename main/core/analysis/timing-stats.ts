@@ -251,30 +251,17 @@ export class TimingStats {
       }
     }
   }
-
-  /** Requests still tracked (memory is bounded by requests in flight). */
-  get openRequests(): number {
-    return this.chainOf.size + this.heldSince.size + this.pendingCall.size + this.contended.size;
-  }
 }
 
 /** A time per (task, lock), without building a string key per event. */
 class TaskLockTimes {
   private readonly byTask = new Map<number, Map<Addr, number>>();
-  private n = 0;
-
-  get size(): number {
-    return this.n;
-  }
 
   set(tid: number, lock: Addr, ts: number): void {
     let m = this.byTask.get(tid);
     if (m === undefined) {
       m = new Map();
       this.byTask.set(tid, m);
-    }
-    if (!m.has(lock)) {
-      this.n++;
     }
     m.set(lock, ts);
   }
@@ -285,7 +272,6 @@ class TaskLockTimes {
     const v = m?.get(lock);
     if (m !== undefined && v !== undefined) {
       m.delete(lock);
-      this.n--;
       if (m.size === 0) {
         this.byTask.delete(tid);
       }

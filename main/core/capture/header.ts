@@ -84,7 +84,3 @@ export function makeHeader(fields: Omit<CaptureHeader, 'formatMajor' | 'formatMi
   return { formatMajor: FORMAT_MAJOR, formatMinor: FORMAT_MINOR, toolVersion: TOOL_VERSION, ...fields };
 }
 
-/** Probes that observe a role, attached or not. */
-export function probesFor(header: CaptureHeader, role: ProbeRole): readonly ProbeSite[] {
-  return header.probes.filter((p) => p.role === role);
-}

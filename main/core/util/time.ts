@@ -6,21 +6,6 @@
 export type RelNs = number & { readonly __brand: 'RelNs' };
 export type DurationNs = number & { readonly __brand: 'DurationNs' };
 
-export const MAX_REL_NS = Number.MAX_SAFE_INTEGER;
-
-export function relNs(n: number): RelNs {
-  return n as RelNs;
-}
-
-export function durationNs(n: number): DurationNs {
-  return n as DurationNs;
-}
-
-/** Absolute clock value (bigint ns) of a relative time. */
-export function absoluteNs(baseNs: bigint, t: RelNs): bigint {
-  return baseNs + BigInt(t);
-}
-
 /** Human text for a duration: "812 ns", "3.41 µs", "12.0 ms", "4.20 s". */
 export function formatDuration(ns: number): string {
   const a = Math.abs(ns);
