@@ -10,6 +10,8 @@
  */
 import type { CaptureEvent, WalkSite, WindowEnterEvent, WindowExitEvent, WindowSummaryEvent } from '../capture/events.js';
 import type { CaptureHeader } from '../capture/header.js';
+import type { EventColumns } from '../capture/event-columns.js';
+import { eventsOf } from '../capture/event-columns.js';
 import type { Addr } from '../util/addr.js';
 import { formatAddr as formatAddrWithBias } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -139,6 +141,11 @@ export class Analyzer {
       this.tally.events++;
       this.reorder.push(e);
     }
+  }
+
+  /** A decoded batch, as columns. */
+  pushColumns(columns: EventColumns): void {
+    this.push(eventsOf(columns));
   }
 
   /** End of input: flush, close what is open, judge what waits. */
