@@ -99,7 +99,7 @@ function decode(): PhaseResult {
   let n = 0;
   readCaptureFile(capture, (item) => {
     if (item.type === 'events') {
-      n += item.events.length;
+      n += item.columns.count;
     }
   });
   return { phase: 'decode', events: n, seconds: (performance.now() - t0) / 1000, bytes: statSync(capture).size };
@@ -115,7 +115,7 @@ function analyze(): PhaseResult {
         walks++;
       });
     } else if (item.type === 'events') {
-      analyzer?.push(item.events);
+      analyzer?.pushColumns(item.columns);
     }
   });
   if (analyzer === undefined) {

@@ -6,8 +6,8 @@
  * offset. Nothing here throws on bad input.
  */
 import type { CaptureError } from './capture-error.js';
-import { decodeBatch } from './event-codec.js';
-import type { CaptureEvent } from './events.js';
+import { decodeColumns } from './column-decoder.js';
+import type { EventColumns } from './event-columns.js';
 import { FrameDecoder } from './frame-codec.js';
 import type { CaptureHeader } from './header.js';
 import { FORMAT_MAJOR } from './header.js';
@@ -17,7 +17,7 @@ import { decodeRecord } from './record-codec.js';
 
 export type CaptureItem =
   | { readonly type: 'header'; readonly header: CaptureHeader }
-  | { readonly type: 'events'; readonly offset: number; readonly events: readonly CaptureEvent[] }
+  | { readonly type: 'events'; readonly offset: number; readonly columns: EventColumns }
   | { readonly type: 'footer'; readonly footer: CaptureFooter };
 
 export interface CaptureEnd {
@@ -141,7 +141,7 @@ export class CaptureDecoder {
           return undefined;
         }
         try {
-          return { type: 'events', offset, events: decodeBatch(decoded.columns) };
+          return { type: 'events', offset, columns: decodeColumns(decoded.columns) };
         } catch (e) {
           this.fail(offset, `unreadable event batch: ${e instanceof Error ? e.message : String(e)}`);
           return undefined;

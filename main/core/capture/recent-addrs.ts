@@ -5,6 +5,7 @@
  * links and locks repeat within a few events (a window's entry, lock operations and return all
  * name the same request and link), so most addresses cost half a byte.
  */
+import { ADDR_LIMIT } from '../util/addr.js';
 import { ByteSink, ByteSource, ColumnFormatError } from './varint.js';
 
 export const RECENT = 8;
@@ -26,10 +27,6 @@ class RecentList {
 
   front(): number {
     return this.v[0] ?? 0;
-  }
-
-  at(i: number): number {
-    return this.v[i] ?? 0;
   }
 
   /** Moves entry i to the front. */
@@ -75,36 +72,6 @@ export class NibbleSink {
   }
 }
 
-export class NibbleSource {
-  private pos = 0;
-  private half = false;
-
-  constructor(private readonly buf: Uint8Array) {}
-
-  next(): number {
-    const b = this.buf[this.pos];
-    if (b === undefined) {
-      throw new ColumnFormatError(`column "atag" ends early at byte ${this.pos}`);
-    }
-    if (this.half) {
-      this.half = false;
-      this.pos++;
-      return b >> 4;
-    }
-    this.half = true;
-    return b & 15;
-  }
-
-  /** Whole bytes consumed; a trailing half byte must be the last. */
-  get atEnd(): boolean {
-    return this.pos >= this.buf.length || (this.half && this.pos === this.buf.length - 1);
-  }
-
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-}
-
 export class AddrColumnWriter {
   private readonly recent = new RecentList();
   readonly sink = new ByteSink();
@@ -124,33 +91,104 @@ export class AddrColumnWriter {
   }
 }
 
-export class AddrColumnReader {
-  private readonly recent = new RecentList();
-  readonly source: ByteSource;
+/** The order 0, 1, ..., 7: entry r of a recent list in slot r (see readAddrs). */
+const IDENTITY_ORDER = 0o76543210;
 
-  constructor(
-    bytes: Uint8Array,
-    readonly name: string,
-    private readonly tags: NibbleSource,
-  ) {
-    this.source = new ByteSource(bytes, name);
-  }
+/** A batch's address columns (tid, req, ...): names, bytes, and how far each has been read. */
+export interface AddrColumns {
+  readonly names: readonly string[];
+  readonly bytes: readonly Uint8Array[];
+  readonly pos: Int32Array;
+}
 
-  read(): number {
-    const tag = this.tags.next();
-    if (tag < RECENT) {
-      const x = this.recent.at(tag);
-      this.recent.promote(tag);
-      return x;
+/**
+ * Reads the addresses of one batch, given which column each is of (the decoder works that out
+ * from the kinds and `num` values first): address `j` is of column `cols[j] & 7` and goes to
+ * `dests[cols[j]][index[j]]`. Throws ColumnFormatError on malformed columns.
+ *
+ * This is the decoder's hottest loop, so it is written for V8 to keep it in registers: one loop
+ * over the tags, module constants written as literals (RECENT is 8, MISS_TAG 8), the signed
+ * varint of a miss read in place (ByteSource reads whatever that does not handle, with its
+ * errors), no call on the way back to the top of the loop. A column's recent list is kept as 8
+ * value slots that never move, and its order as 8 fields of 3 bits, field r holding the slot of
+ * the r-th most recent value: moving entry r to the front is a few shifts whatever r is, where
+ * moving the values cost a loop and a mispredicted branch per address.
+ */
+export function readAddrs(
+  atag: Uint8Array,
+  columns: AddrColumns,
+  cols: Uint8Array,
+  index: Int32Array,
+  n: number,
+  dests: readonly (Float64Array | undefined)[],
+): void {
+  const { bytes, pos } = columns;
+  const slots = new Float64Array(bytes.length * 8);
+  const order = new Int32Array(bytes.length).fill(IDENTITY_ORDER);
+  for (let j = 0; j < n; j++) {
+    const b = atag[j >> 1];
+    if (b === undefined) {
+      throw new ColumnFormatError(`column "atag" ends early at byte ${atag.length}`);
     }
-    if (tag !== MISS_TAG) {
-      throw new ColumnFormatError(`column "atag": tag ${tag} is not a recent-address index or the miss tag`);
+    const tag = (j & 1) === 0 ? b & 15 : b >> 4;
+    const c = cols[j] ?? 0;
+    const col = c & 7;
+    const base = col << 3;
+    const o = order[col] ?? 0;
+    let x: number;
+    let shift: number;
+    if (tag < 8) {
+      shift = tag * 3;
+      x = slots[base + ((o >> shift) & 7)] ?? 0;
+    } else {
+      if (tag !== 8) {
+        throw new ColumnFormatError(`column "atag": tag ${tag} is not a recent-address index or the miss tag`);
+      }
+      // A miss: the difference from the most recent value, as a signed varint (see varint.ts).
+      const buf = bytes[col];
+      if (buf === undefined) {
+        throw new RangeError(`no address column ${col}`);
+      }
+      const start = pos[col] ?? 0;
+      let p = start;
+      // 256: past the end.
+      let v = buf[p++] ?? 256;
+      const negative = (v & 1) === 1;
+      let m = (v >> 1) & 63;
+      let mul = 64;
+      while (v >= 128 && v < 256 && p - start < 9) {
+        v = buf[p++] ?? 256;
+        m += (v & 127) * mul;
+        mul *= 128;
+      }
+      let d: number;
+      if (v < 128 && m <= Number.MAX_SAFE_INTEGER && !(negative && m === 0)) {
+        d = negative ? -m : m;
+      } else {
+        // Cut short, too long or out of range: ByteSource says which, or reads what is left.
+        const source = new ByteSource(buf, columns.names[col] ?? String(col), start);
+        d = source.svarint();
+        p = source.position;
+      }
+      pos[col] = p;
+      x = (slots[base + (o & 7)] ?? 0) + d;
+      if (x > ADDR_LIMIT || x < -ADDR_LIMIT) {
+        throw new ColumnFormatError(`column "${columns.names[col] ?? col}": an address outside ±2^52`);
+      }
+      // The value takes the slot of the oldest entry, which moves to the front.
+      shift = 21;
+      slots[base + ((o >> shift) & 7)] = x;
     }
-    const x = this.recent.front() + this.source.svarint();
-    if (Math.abs(x) > 2 ** 52) {
-      throw new ColumnFormatError(`column "${this.name}": an address outside ±2^52`);
+    // Entry r (at `shift`) to the front: the fields above it stay, those below move up one.
+    order[col] = ((o >> (shift + 3)) << (shift + 3)) | ((o & ((1 << shift) - 1)) << 3) | ((o >> shift) & 7);
+    const d = dests[c];
+    if (d !== undefined) {
+      d[index[j] ?? 0] = x;
     }
-    this.recent.insert(x);
-    return x;
   }
+}
+
+/** Whether `n` tags are the whole `atag` column: a trailing half byte can only be the last. */
+export function tagsAtEnd(atag: Uint8Array, n: number): boolean {
+  return (n + 1) >> 1 >= atag.length;
 }

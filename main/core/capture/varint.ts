@@ -87,12 +87,17 @@ export class ColumnFormatError extends Error {
 
 /** Reads varints from one column. */
 export class ByteSource {
-  private pos = 0;
-
+  /** `pos`: where to start reading (a fast reader's fallback starts at the varint it gave up on). */
   constructor(
     private readonly buf: Uint8Array,
     private readonly column: string,
+    private pos = 0,
   ) {}
+
+  /** Bytes read so far. */
+  get position(): number {
+    return this.pos;
+  }
 
   get atEnd(): boolean {
     return this.pos >= this.buf.length;
@@ -116,6 +121,16 @@ export class ByteSource {
   }
 
   uvarint(): number {
+    const b = this.buf[this.pos];
+    if (b !== undefined && b < 128) {
+      this.pos++;
+      return b;
+    }
+    return this.uvarintLong();
+  }
+
+  /** The rest of uvarint(), apart so that its one-byte case stays small enough to inline. */
+  private uvarintLong(): number {
     const buf = this.buf;
     let b = buf[this.pos];
     if (b === undefined) {
@@ -146,6 +161,16 @@ export class ByteSource {
   }
 
   svarint(): number {
+    const b = this.buf[this.pos];
+    // One byte, and not the malformed negative zero.
+    if (b !== undefined && b < 128 && b !== 1) {
+      this.pos++;
+      return (b & 1) === 0 ? b >> 1 : -(b >> 1);
+    }
+    return this.svarintLong();
+  }
+
+  private svarintLong(): number {
     const b = this.buf[this.pos];
     if (b === undefined) {
       return this.fail('ends early');

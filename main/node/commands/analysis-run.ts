@@ -11,6 +11,7 @@ import { describeRuleError, parseRules } from '../../core/rules/rule.js';
 import { parseDurationNs } from '../../core/util/parse-duration.js';
 import { fileNotes, readCaptureFile, describeOpenError } from '../capture-file.js';
 import { CliError } from '../cli-error.js';
+import { eventsOf } from '../../core/capture/event-columns.js';
 import type { CaptureEvent } from '../../core/capture/events.js';
 
 export interface RunOptions {
@@ -70,9 +71,9 @@ export function runAnalysis(
         analyzer = new Analyzer(item.header, { rules, ...(reorderHorizonNs === undefined ? {} : { reorderHorizonNs }) }, onWalk);
         break;
       case 'events':
-        analyzer?.push(item.events);
+        analyzer?.pushColumns(item.columns);
         if (onEvents !== undefined && header !== undefined) {
-          onEvents(item.events, header);
+          onEvents(eventsOf(item.columns), header);
         }
         break;
       case 'footer':

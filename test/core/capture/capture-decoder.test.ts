@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CaptureEnd, CaptureItem } from '../../../main/core/capture/capture-decoder.js';
 import { CaptureDecoder } from '../../../main/core/capture/capture-decoder.js';
+import { eventsOf } from '../../../main/core/capture/event-columns.js';
 import { BatchEncoder } from '../../../main/core/capture/event-codec.js';
 import type { CaptureEvent } from '../../../main/core/capture/events.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD, encodeFrame } from '../../../main/core/capture/frame-codec.js';
@@ -36,7 +37,7 @@ function run(bytes: Uint8Array, chunk = 0): Run {
   const batchOffsets: number[] = [];
   for (const item of items) {
     if (item.type === 'events') {
-      events.push(...item.events);
+      events.push(...eventsOf(item.columns));
       batchOffsets.push(item.offset);
     }
   }
@@ -99,7 +100,7 @@ function checkCut(cut: number, items: readonly CaptureItem[], end: CaptureEnd, l
   const batchOffsets: number[] = [];
   for (const item of items) {
     if (item.type === 'events') {
-      events.push(...item.events);
+      events.push(...eventsOf(item.columns));
       batchOffsets.push(item.offset);
     }
   }

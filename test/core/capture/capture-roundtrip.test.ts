@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CaptureDecoder } from '../../../main/core/capture/capture-decoder.js';
 import { CaptureEncoder } from '../../../main/core/capture/capture-encoder.js';
+import { eventsOf } from '../../../main/core/capture/event-columns.js';
 import type { CaptureEvent } from '../../../main/core/capture/events.js';
 import { EVERY_KIND, concatBytes } from '../../support/capture-samples.js';
 import { header } from '../../support/fixtures.js';
@@ -11,7 +12,7 @@ function decodeAll(bytes: Uint8Array): { events: CaptureEvent[]; decoder: Captur
   const events: CaptureEvent[] = [];
   for (const item of decoder.push(bytes)) {
     if (item.type === 'events') {
-      events.push(...item.events);
+      events.push(...eventsOf(item.columns));
     }
   }
   return { events, decoder };

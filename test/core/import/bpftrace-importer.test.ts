@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CaptureDecoder } from '../../../main/core/capture/capture-decoder.js';
 import { CaptureEncoder } from '../../../main/core/capture/capture-encoder.js';
+import { eventsOf } from '../../../main/core/capture/event-columns.js';
 import type { CaptureEvent, LostEvent } from '../../../main/core/capture/events.js';
 import type { ImportResult } from '../../../main/core/import/bpftrace-importer.js';
 import {
@@ -191,7 +192,7 @@ describe('bpftrace importer: events', () => {
         if (item.type === 'header') {
           assert.deepEqual(item.header, result.header);
         } else if (item.type === 'events') {
-          back.push(...item.events);
+          back.push(...eventsOf(item.columns));
         }
       }
     }

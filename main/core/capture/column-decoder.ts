@@ -1,0 +1,473 @@
+/**
+ * The batch decoder: the stored columns of one EventBatch (event-codec.ts says which field each
+ * kind writes where, in which order) into EventColumns (event-columns.ts), without an object per
+ * event. Only the rare kinds (window_summary, totals, lost, probe_misses, marker) become objects,
+ * kept in `rare`.
+ *
+ * This runs for every event of every capture, so it goes in two passes, each a loop small enough
+ * for V8 to keep its state in registers:
+ *   1. events: kind, time, cpu and every `num` value, checked as they are read, plus the list of
+ *      address reads in stored order (which column, and where the value goes);
+ *   2. addresses: that list, against the shared `atag` column and the address columns
+ *      (recent-addrs.ts readAddrs).
+ * Then the rare kinds' objects are put together from what both passes set aside.
+ *
+ * Malformed columns throw ColumnFormatError (the capture decoder reports the batch as corrupt at
+ * its offset), the same error an event-by-event reading meets first: when the first pass fails,
+ * the second still reads the addresses listed before the failing read, and a problem there is
+ * the one reported.
+ */
+import type { Addr } from '../util/addr.js';
+import type { DurationNs, RelNs } from '../util/time.js';
+import type { BatchColumns } from './event-codec.js';
+import { KIND_MASK, MAX_WINDOW_OPS, SAME_CPU, SAME_TID, TIME_LIMIT } from './event-codec.js';
+import type { EventColumns } from './event-columns.js';
+import { K, KIND_OF_CODE, OK, SEEN, allocColumns } from './event-columns.js';
+import type { CaptureEvent, WindowOp } from './events.js';
+import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
+import type { AddrColumns } from './recent-addrs.js';
+import { readAddrs, tagsAtEnd } from './recent-addrs.js';
+import { ByteSource, ColumnFormatError } from './varint.js';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+// Address columns by number, in the order of Sources.addrs. An address read of a rare kind is
+// listed as its column | RARE and goes to the rare kinds' list of addresses instead.
+const TID = 0;
+const REQ = 1;
+const LINK = 2;
+const CTX = 3;
+const LOCK = 4;
+const TASK = 5;
+const OWNER = 6;
+const RARE = 8;
+
+/** The most address reads one event lists: a window_summary with the most ops, and its thread id. */
+const MAX_ADDRS_PER_EVENT = 8 + MAX_WINDOW_OPS;
+
+function unknownCode(what: string, index: number): ColumnFormatError {
+  return new ColumnFormatError(`unknown ${what} code ${index}`);
+}
+
+/** An index into `table`, checked. */
+function code(table: readonly unknown[], index: number, what: string): number {
+  if (index >= table.length) {
+    throw unknownCode(what, index);
+  }
+  return index;
+}
+
+/** An entry of `table` at an index checked by `code` in the first pass. */
+function at<T>(table: readonly T[], index: number): T {
+  const v = table[index];
+  if (v === undefined) {
+    throw new RangeError(`index ${index} was not checked`);
+  }
+  return v;
+}
+
+function checkTime(t: number): number {
+  if (t > TIME_LIMIT || t < -TIME_LIMIT) {
+    throw new ColumnFormatError(`an event time of ${t} ns is more than 2^52 ns from the capture base`);
+  }
+  return t;
+}
+
+/** The column cursors of one batch. */
+interface Sources {
+  readonly time: ByteSource;
+  readonly cpu: ByteSource;
+  readonly num: ByteSource;
+  /** tid, req, link, ctx, lock, task, owner: the column numbers above. */
+  readonly addrs: AddrColumns;
+}
+
+/**
+ * The address reads listed by the first pass: read `j` is of column `cols[j]` and goes to
+ * index `index[j]` of its column (an event index, or a place in the rare kinds' list).
+ */
+interface AddrList {
+  cols: Uint8Array;
+  index: Int32Array;
+  n: number;
+  /** Reads listed for rare kinds. */
+  rare: number;
+}
+
+// The lists are scratch space, grown to the largest batch and used again for the next: the
+// decoder runs one batch at a time, to the end, and keeps nothing from them.
+let scratchCols = new Uint8Array(0);
+let scratchIndex = new Int32Array(0);
+
+function addrList(tags: number): AddrList {
+  const size = tags + MAX_ADDRS_PER_EVENT;
+  if (scratchCols.length < size) {
+    scratchCols = new Uint8Array(size);
+    scratchIndex = new Int32Array(size);
+  }
+  return { cols: scratchCols, index: scratchIndex, n: 0, rare: 0 };
+}
+
+/** A batch's columns as EventColumns. Throws ColumnFormatError on malformed columns. */
+export function decodeColumns(c: BatchColumns): EventColumns {
+  // Each event has one kind byte: a count beyond them fails in the first pass ("kind" ends
+  // early) after the same checks of the events before; room for more would only waste memory.
+  const rare: CaptureEvent[] = [];
+  const out = allocColumns(Math.min(c.count, c.kind.length), rare);
+  const s: Sources = {
+    time: new ByteSource(c.time, 'time'),
+    cpu: new ByteSource(c.cpu, 'cpu'),
+    num: new ByteSource(c.num, 'num'),
+    addrs: {
+      names: ['tid', 'req', 'link', 'ctx', 'lock', 'task', 'owner'],
+      bytes: [c.tid, c.req, c.link, c.ctx, c.lock, c.task, c.owner],
+      pos: new Int32Array(OWNER + 1),
+    },
+  };
+  const list = addrList(c.atag.length * 2);
+  const rareValues: number[] = [];
+  const first = readEvents(c, out, s, list, rareValues);
+
+  const rareAddrs = new Float64Array(list.rare);
+  // By listed column: the address columns of `out`, then (from RARE on) the rare kinds' list.
+  const dests = [out.tid, out.req, out.link, out.ctx, out.lock, out.task, out.owner, undefined, ...new Array<Float64Array>(OWNER + 1).fill(rareAddrs)];
+  readAddrs(c.atag, s.addrs, list.cols, list.index, list.n, dests);
+  if (first.error !== undefined) {
+    throw first.error;
+  }
+  if (first.read < c.count) {
+    // The first pass stops early only when the list runs past the tags, which readAddrs refuses.
+    throw new Error(`the first pass stopped at event ${first.read} of ${c.count} with no error`);
+  }
+  repeatTids(c.kind, out.tid, c.count);
+  rareEvents(out, first.rare, rareValues, rareAddrs, c.strings, rare);
+
+  if (c.kind.length > c.count) {
+    throw new ColumnFormatError(`column "kind" has ${c.kind.length - c.count} bytes left after ${c.count} events`);
+  }
+  const addr = (col: number): { readonly atEnd: boolean; readonly remaining: number } => {
+    const left = (s.addrs.bytes[col]?.length ?? 0) - (s.addrs.pos[col] ?? 0);
+    return { atEnd: left <= 0, remaining: left };
+  };
+  const atag = { atEnd: tagsAtEnd(c.atag, list.n), remaining: c.atag.length - (list.n >> 1) };
+  const all = [
+    ['time', s.time], ['cpu', s.cpu], ['tid', addr(TID)], ['num', s.num], ['atag', atag],
+    ['req', addr(REQ)], ['link', addr(LINK)], ['ctx', addr(CTX)], ['lock', addr(LOCK)], ['task', addr(TASK)], ['owner', addr(OWNER)],
+  ] as const;
+  for (const [name, src] of all) {
+    if (!src.atEnd) {
+      throw new ColumnFormatError(`column "${name}" has ${src.remaining} bytes left after ${c.count} events`);
+    }
+  }
+  return out;
+}
+
+interface FirstPass {
+  /** Events read whole. */
+  readonly read: number;
+  /** What stopped the pass, if anything did. */
+  readonly error: ColumnFormatError | undefined;
+  /** Indexes of the rare kinds' events. */
+  readonly rare: readonly number[];
+}
+
+/**
+ * First pass: every column but the addresses, whose reads it lists in `list` in stored order (a
+ * read listed before a failing one was made before it).
+ */
+function readEvents(c: BatchColumns, out: EventColumns, s: Sources, list: AddrList, rareValues: number[]): FirstPass {
+  const count = c.count;
+  const kindBuf = c.kind;
+  const tagCount = c.atag.length * 2;
+  const { time, cpu: cpuCol, num } = s;
+  const { kind: oKind, ts: oTs, cpu: oCpu, code: oCode, bits: oBits, num: oNum, num2: oNum2 } = out;
+  const { cols, index } = list;
+  const siteCount = WALK_SITES.length;
+  const apiCount = LOCK_APIS.length;
+  const rare: number[] = [];
+  let prevTime = 0;
+  let prevCpu = 0;
+  let n = 0;
+  let i = 0;
+  try {
+    for (; i < count; i++) {
+      if (n > tagCount) {
+        // More reads listed than there are tags: readAddrs fails there, before any later read.
+        break;
+      }
+      const head = kindBuf[i];
+      if (head === undefined) {
+        throw new ColumnFormatError(`column "kind": ends early at byte ${i} of ${kindBuf.length}`);
+      }
+      const k = head & KIND_MASK;
+      if (KIND_OF_CODE[k] === undefined) {
+        throw new ColumnFormatError(`event ${i} has an unknown kind`);
+      }
+      if (i === 0 && (head & (SAME_CPU | SAME_TID)) !== 0) {
+        throw new ColumnFormatError('the first event of a batch refers to a previous event');
+      }
+      const t = checkTime(prevTime + time.svarint());
+      prevTime = t;
+      if ((head & SAME_CPU) === 0) {
+        prevCpu = cpuCol.svarint();
+        if (prevCpu < INT32_MIN || prevCpu > INT32_MAX) {
+          throw new ColumnFormatError(`column "cpu": cpu ${prevCpu} of event ${i} is outside the 32-bit range`);
+        }
+      }
+      oKind[i] = k;
+      oTs[i] = t;
+      oCpu[i] = prevCpu;
+      if ((head & SAME_TID) === 0) {
+        cols[n] = TID;
+        index[n++] = i;
+      }
+      switch (k) {
+        case K.window_enter: {
+          const site = num.uvarint();
+          if (site >= siteCount) {
+            throw unknownCode('walk site', site);
+          }
+          oCode[i] = site;
+          cols[n] = TASK;
+          index[n++] = i;
+          cols[n] = REQ;
+          index[n++] = i;
+          cols[n] = CTX;
+          index[n++] = i;
+          cols[n] = LOCK;
+          index[n++] = i;
+          oNum[i] = num.uvarint();
+          cols[n] = LINK;
+          index[n++] = i;
+          cols[n] = OWNER;
+          index[n++] = i;
+          break;
+        }
+        case K.window_exit: {
+          const site = num.uvarint();
+          if (site >= siteCount) {
+            throw unknownCode('walk site', site);
+          }
+          oCode[i] = site;
+          cols[n] = REQ;
+          index[n++] = i;
+          cols[n] = LINK;
+          index[n++] = i;
+          break;
+        }
+        case K.lock_acquire:
+        case K.lock_acquired: {
+          const api = num.uvarint();
+          if (api >= apiCount) {
+            throw unknownCode('lock api', api);
+          }
+          oCode[i] = api;
+          cols[n] = LOCK;
+          index[n++] = i;
+          const ok = k === K.lock_acquired && num.uvarint() === 1 ? OK : 0;
+          if (num.uvarint() === 1) {
+            oBits[i] = ok | SEEN;
+            cols[n] = LINK;
+            index[n++] = i;
+          } else {
+            oBits[i] = ok;
+          }
+          break;
+        }
+        case K.lock_release:
+          cols[n] = LOCK;
+          index[n++] = i;
+          if (num.uvarint() === 1) {
+            oBits[i] = SEEN;
+            cols[n] = LINK;
+            index[n++] = i;
+          }
+          break;
+        case K.contention_begin:
+          cols[n] = LOCK;
+          index[n++] = i;
+          oNum[i] = num.uvarint();
+          break;
+        case K.contention_end:
+          cols[n] = LOCK;
+          index[n++] = i;
+          oNum[i] = num.svarint();
+          break;
+        case K.io_submit:
+          cols[n] = CTX;
+          index[n++] = i;
+          cols[n] = REQ;
+          index[n++] = i;
+          oNum[i] = num.uvarint();
+          oNum2[i] = num.uvarint();
+          break;
+        case K.io_link:
+        case K.io_fail_link:
+          cols[n] = CTX;
+          index[n++] = i;
+          cols[n] = REQ;
+          index[n++] = i;
+          cols[n] = LINK;
+          index[n++] = i;
+          break;
+        case K.io_queue_async:
+          cols[n] = CTX;
+          index[n++] = i;
+          cols[n] = REQ;
+          index[n++] = i;
+          oNum[i] = num.uvarint();
+          break;
+        case K.io_complete:
+          cols[n] = CTX;
+          index[n++] = i;
+          cols[n] = REQ;
+          index[n++] = i;
+          oNum[i] = num.svarint();
+          break;
+        case K.req_free:
+          cols[n] = REQ;
+          index[n++] = i;
+          break;
+        default:
+          oNum[i] = rare.length;
+          rare.push(i);
+          list.n = n;
+          try {
+            readRare(k, t, s, c.strings, list, rareValues);
+          } finally {
+            n = list.n;
+          }
+      }
+    }
+  } catch (e) {
+    if (e instanceof ColumnFormatError) {
+      list.n = n;
+      return { read: i, error: e, rare };
+    }
+    throw e;
+  }
+  list.n = n;
+  return { read: i, error: undefined, rare };
+}
+
+/** Lists an address read of a rare kind. */
+function rareAddr(list: AddrList, col: number): void {
+  list.cols[list.n] = col | RARE;
+  list.index[list.n++] = list.rare++;
+}
+
+/**
+ * The `num` values and op times of a rare event, checked, onto `values`, and its address reads
+ * onto `list`, all in stored order.
+ */
+function readRare(k: number, t: number, s: Sources, strings: readonly string[], list: AddrList, values: number[]): void {
+  const num = s.num;
+  switch (k) {
+    case K.window_summary: {
+      values.push(code(WALK_SITES, num.uvarint(), 'walk site'), num.uvarint());
+      rareAddr(list, TASK);
+      rareAddr(list, REQ);
+      rareAddr(list, CTX);
+      rareAddr(list, LOCK);
+      values.push(num.uvarint());
+      rareAddr(list, LINK);
+      rareAddr(list, OWNER);
+      values.push(code(HELD_AT_ENTRY, num.uvarint(), 'held-at-entry'));
+      rareAddr(list, LINK);
+      values.push(num.uvarint());
+      const opCount = num.uvarint();
+      if (opCount > MAX_WINDOW_OPS) {
+        throw new ColumnFormatError(`window_summary with ${opCount} ops (max ${MAX_WINDOW_OPS})`);
+      }
+      values.push(opCount);
+      // Op times are deltas from the previous op; the next event's, from the window's start.
+      let opTime = t;
+      for (let j = 0; j < opCount; j++) {
+        values.push(code(WINDOW_OPS, num.uvarint(), 'window op'), code(LOCK_APIS, num.uvarint(), 'lock api'));
+        opTime = checkTime(opTime + s.time.svarint());
+        values.push(opTime);
+        rareAddr(list, LINK);
+      }
+      return;
+    }
+    case K.totals:
+      rareAddr(list, CTX);
+      values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
+      return;
+    case K.lost:
+    case K.probe_misses:
+      values.push(num.uvarint(), num.uvarint());
+      return;
+    case K.marker:
+      values.push(code(MARKERS, num.uvarint(), 'marker'));
+      values.push(code(strings, num.uvarint(), 'string'));
+      return;
+    default:
+      throw new RangeError(`kind code ${k} is not a rare kind`);
+  }
+}
+
+/** Thread ids of the events that repeat the previous event's (the first event cannot). */
+function repeatTids(kind: Uint8Array, tid: Float64Array, count: number): void {
+  for (let i = 1; i < count; i++) {
+    if (((kind[i] ?? 0) & SAME_TID) !== 0) {
+      tid[i] = tid[i - 1] ?? 0;
+    }
+  }
+}
+
+/** The rare kinds' objects, from the values and addresses the two passes set aside in order. */
+function rareEvents(out: EventColumns, events: readonly number[], values: readonly number[], addrs: Float64Array, strings: readonly string[], rare: CaptureEvent[]): void {
+  let v = 0;
+  let a = 0;
+  const next = (): number => values[v++] ?? 0;
+  const addr = (): Addr => (addrs[a++] ?? 0) as Addr;
+  for (const i of events) {
+    const ts = (out.ts[i] ?? 0) as RelNs;
+    const cpu = out.cpu[i] ?? 0;
+    const tid = out.tid[i] ?? 0;
+    const k = out.kind[i] ?? 0;
+    switch (k) {
+      case K.window_summary: {
+        const site = at(WALK_SITES, next());
+        const duration = next() as DurationNs;
+        const task = addr();
+        const req = addr();
+        const ctx = addr();
+        const lock = addr();
+        const flags = next();
+        const link = addr();
+        const owner = addr();
+        const heldAtEntry = at(HELD_AT_ENTRY, next());
+        const nextReq = addr();
+        const opsOverflow = next() === 1;
+        const opCount = next();
+        const ops: WindowOp[] = [];
+        for (let j = 0; j < opCount; j++) {
+          const op = at(WINDOW_OPS, next());
+          const api = at(LOCK_APIS, next());
+          ops.push({ op, api, ts: next() as RelNs, link: addr() });
+        }
+        rare.push({ kind: 'window_summary', ts, cpu, tid, site, duration, task, req, ctx, lock, flags, link, owner, heldAtEntry, next: nextReq, ops, opsOverflow });
+        break;
+      }
+      case K.totals:
+        rare.push({ kind: 'totals', ts, cpu, tid, ctx: addr(), windows: next(), walks: next(), walksLockedInside: next(), chainTails: next() });
+        break;
+      case K.lost:
+        rare.push({ kind: 'lost', ts, cpu, tid, count: next(), span: next() as DurationNs });
+        break;
+      case K.probe_misses:
+        rare.push({ kind: 'probe_misses', ts, cpu, tid, probe: next(), missed: next() });
+        break;
+      case K.marker: {
+        const marker = at(MARKERS, next());
+        rare.push({ kind: 'marker', ts, cpu, tid, marker, text: at(strings, next()) });
+        break;
+      }
+      default:
+        throw new RangeError(`event ${i} of kind code ${k} is not a rare kind`);
+    }
+  }
+}
