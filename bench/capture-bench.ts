@@ -3,7 +3,9 @@
  *
  * Generates a capture of the linked-NOP model (default 10M events), then, each phase in its own
  * process so that peak RSS belongs to that phase alone:
- *   decode    read + frame + decode every event
+ *   decode    read + frame + decode every batch into columns (decodeColumns: what the analysis reads)
+ *   decode objects   the same, then every event as an object (eventsOf), as the decoder gave before
+ *   decodeColumns only   decodeColumns over batches framed and parsed beforehand (not timed)
  *   analyze   decode + reorder + verdicts + statistics (what `lockscope analyze` does)
  *   analyze, heap capped   the same with V8's old space capped (--heap-mb, default 256): it
  *             finishes only if what the analysis keeps is bounded, and its RSS is the footprint
@@ -13,12 +15,18 @@
  *   --events N  --ndjson-events N  --grain raw|summary  --kernel patched|unpatched  --dir DIR
  */
 import { fork } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Analyzer } from '../main/core/analysis/analyzer.js';
 import { CaptureEncoder } from '../main/core/capture/capture-encoder.js';
+import { decodeColumns } from '../main/core/capture/column-decoder.js';
+import type { BatchColumns } from '../main/core/capture/event-codec.js';
+import { eventsOf } from '../main/core/capture/event-columns.js';
+import { FrameDecoder } from '../main/core/capture/frame-codec.js';
+import { MAGIC_LENGTH } from '../main/core/capture/magic.js';
+import { decodeRecord } from '../main/core/capture/record-codec.js';
 import { BpftraceImporter } from '../main/core/import/bpftrace-importer.js';
 import { formatLs1, formatLs1Header } from '../main/core/import/ls1-format.js';
 import { DEFAULT_RULES_JSON } from '../main/core/rules/default-rules.js';
@@ -103,6 +111,38 @@ function decode(): PhaseResult {
     }
   });
   return { phase: 'decode', events: n, seconds: (performance.now() - t0) / 1000, bytes: statSync(capture).size };
+}
+
+function decodeObjects(): PhaseResult {
+  const t0 = performance.now();
+  let n = 0;
+  readCaptureFile(capture, (item) => {
+    if (item.type === 'events') {
+      n += eventsOf(item.columns).length;
+    }
+  });
+  return { phase: 'decode objects', events: n, seconds: (performance.now() - t0) / 1000, bytes: statSync(capture).size };
+}
+
+function decodeColumnsOnly(): PhaseResult {
+  const bytes = readFileSync(capture);
+  const frames = new FrameDecoder(MAGIC_LENGTH).push(bytes.subarray(MAGIC_LENGTH));
+  const batches: BatchColumns[] = [];
+  for (const f of frames) {
+    if (f.type === 'corrupt') {
+      throw new Error(`${capture}: ${f.reason} at byte ${f.offset}`);
+    }
+    const r = decodeRecord(f.payload);
+    if (r.type === 'batch') {
+      batches.push(r.columns);
+    }
+  }
+  const t0 = performance.now();
+  let n = 0;
+  for (const b of batches) {
+    n += decodeColumns(b).count;
+  }
+  return { phase: 'decodeColumns only', events: n, seconds: (performance.now() - t0) / 1000, note: 'batches read, framed and parsed beforehand' };
 }
 
 function analyze(): PhaseResult {
@@ -196,6 +236,10 @@ async function runPhase(phase: string): Promise<PhaseResult> {
       return generate();
     case 'decode':
       return decode();
+    case 'decode-objects':
+      return decodeObjects();
+    case 'decode-columns':
+      return decodeColumnsOnly();
     case 'analyze':
       return analyze();
     case 'import':
@@ -235,7 +279,7 @@ if (values.phase !== undefined) {
 } else {
   console.log(`lockscope bench: ${fmt(targetEvents)} events, linked-NOP model (${kernel}, ${grain} grain), node ${process.version}, one process per phase`);
   const results = [];
-  for (const phase of ['generate', 'decode', 'analyze']) {
+  for (const phase of ['generate', 'decode', 'decode-columns', 'decode-objects', 'analyze']) {
     results.push(await child(phase));
   }
   results.push(await child('analyze', [`--max-old-space-size=${values['heap-mb']}`]));
