@@ -8,10 +8,11 @@
  * rest on the absence of lock events until the probe-miss counters read after the window show
  * nothing was missed; then apply every rule and hand the records to the sink.
  */
-import type { CaptureEvent, WalkSite, WindowEnterEvent, WindowExitEvent, WindowSummaryEvent } from '../capture/events.js';
+import type { CaptureEvent, LockApi, WalkSite, WindowEnterEvent, WindowExitEvent, WindowOpKind, WindowSummaryEvent } from '../capture/events.js';
+import { LOCK_APIS, WALK_SITES } from '../capture/events.js';
 import type { CaptureHeader } from '../capture/header.js';
 import type { EventColumns } from '../capture/event-columns.js';
-import { eventsOf } from '../capture/event-columns.js';
+import { columnsFromEvents, K, OK, SEEN } from '../capture/event-columns.js';
 import type { Addr } from '../util/addr.js';
 import { formatAddr as formatAddrWithBias } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -71,6 +72,9 @@ interface MissingReturn {
 const STALE_HORIZONS = 100;
 const MIN_STALE_NS = 100_000_000;
 
+/** Miss readings between two trims of those no window can need. */
+const TRIM_EVERY = 32;
+
 /** Returns timed this much before their entry on the same task are taken for clock skew. */
 const ORPHAN_SKEW_NS = 1_000;
 
@@ -82,6 +86,23 @@ interface PendingWalk {
   readonly end: number;
   /** Stream time (last released) when its window closed: never decreases along the queue, and is never before `end`. */
   readonly closedAt: number;
+}
+
+/** Codes in columns were checked when decoded. */
+function siteOf(code: number): WalkSite {
+  const s = WALK_SITES[code];
+  if (s === undefined) {
+    throw new RangeError(`walk site code ${code}`);
+  }
+  return s;
+}
+
+function apiOf(code: number): LockApi {
+  const a = LOCK_APIS[code];
+  if (a === undefined) {
+    throw new RangeError(`lock api code ${code}`);
+  }
+  return a;
 }
 
 export class Analyzer {
@@ -104,6 +125,7 @@ export class Analyzer {
   /** The oldest waiting walk needs a miss reading newer than any seen: nothing moves until one comes. */
   private awaitingReading = false;
   private lossUntil = -Infinity;
+  private readingsSinceTrim = 0;
   private lastClosedAt = -Infinity;
   private readonly given: GivenVerdicts;
   private nextIndex = 1;
@@ -127,8 +149,8 @@ export class Analyzer {
     this.horizon = options.reorderHorizonNs ?? DEFAULT_REORDER_HORIZON_NS;
     this.reorder = new ReorderBuffer(
       this.horizon,
-      (e) => {
-        this.event(e);
+      (slot) => {
+        this.event(slot);
       },
       (e, last) => {
         this.late(e, last);
@@ -137,15 +159,13 @@ export class Analyzer {
   }
 
   push(events: readonly CaptureEvent[]): void {
-    for (const e of events) {
-      this.tally.events++;
-      this.reorder.push(e);
-    }
+    this.pushColumns(columnsFromEvents(events));
   }
 
   /** A decoded batch, as columns. */
   pushColumns(columns: EventColumns): void {
-    this.push(eventsOf(columns));
+    this.tally.events += columns.count;
+    this.reorder.push(columns);
   }
 
   /** End of input: flush, close what is open, judge what waits. */
@@ -162,50 +182,111 @@ export class Analyzer {
     this.tally.finish(this.timing);
   }
 
-  private event(e: CaptureEvent): void {
-    this.timing.event(e);
+  /** The next event in time order, in slot `slot` of the reorder buffer's store. */
+  private event(slot: number): void {
+    const st = this.reorder.store;
+    const ts = st.ts[slot] ?? 0;
+    const tid = st.tid[slot] ?? 0;
+    const lock = (st.lock[slot] ?? 0) as Addr;
+    switch (st.kind[slot]) {
+      case K.window_enter: {
+        const e = st.event(slot);
+        if (e.kind === 'window_enter') {
+          this.enter(e);
+        }
+        break;
+      }
+      case K.window_exit:
+        this.exit(ts as RelNs, st.cpu[slot] ?? 0, tid, siteOf(st.code[slot] ?? 0), (st.req[slot] ?? 0) as Addr, (st.link[slot] ?? 0) as Addr);
+        break;
+      case K.lock_acquire:
+        this.timing.lockCall(tid, lock, ts);
+        this.lockOp(slot, 'acquire');
+        break;
+      case K.lock_acquired: {
+        const ok = ((st.bits[slot] ?? 0) & OK) !== 0;
+        this.timing.lockAcquired(tid, lock, ts, ok);
+        this.lockOp(slot, ok ? 'acquired' : 'acquire_failed');
+        break;
+      }
+      case K.lock_release:
+        this.timing.lockRelease(tid, lock, ts);
+        this.lockOp(slot, 'release');
+        break;
+      case K.contention_begin:
+        this.timing.contentionBegin(tid, lock, ts);
+        break;
+      case K.contention_end:
+        this.timing.contentionEnd(tid, lock, ts);
+        break;
+      case K.io_submit:
+        this.timing.submit((st.req[slot] ?? 0) as Addr, (st.ctx[slot] ?? 0) as Addr, ts);
+        break;
+      case K.io_link:
+        this.timing.link((st.req[slot] ?? 0) as Addr, (st.link[slot] ?? 0) as Addr);
+        break;
+      case K.io_complete:
+        this.timing.complete((st.req[slot] ?? 0) as Addr, ts);
+        break;
+      case K.req_free:
+        this.timing.free((st.req[slot] ?? 0) as Addr);
+        break;
+      case K.io_queue_async:
+      case K.io_fail_link:
+        break;
+      default: {
+        const e = st.rare(slot);
+        if (e !== undefined) {
+          this.rareEvent(e);
+        }
+      }
+    }
+    this.tally.lastTs = ts as RelNs;
+    this.resolvePending(false);
+  }
+
+  private exit(ts: RelNs, cpu: number, tid: number, site: WalkSite, req: Addr, next: Addr): void {
+    const stack = this.open.get(tid);
+    const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === site && w.enter.req === req);
+    const w = stack?.[i];
+    if (stack === undefined || w === undefined) {
+      if (this.takeMissingReturn(tid, site, req, ts)) {
+        return; // the return of a window already closed as unknown: counted once
+      }
+      if (site === 'io_req_find_next' && stack?.some((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === req) === true) {
+        return; // a nested probe's return whose entry was missed: part of the open window's walk
+      }
+      this.tally.exitsWithoutEntry++;
+      const pending = this.judge(this.observedFromExitOnly(site, ts, cpu, tid, req, next), undefined);
+      if (pending !== undefined) {
+        this.orphanExits.set(tid, { site, req, pending });
+      }
+      return;
+    }
+    stack.splice(i, 1);
+    this.close(w, ts, next, 'returned');
+  }
+
+  /** A lock operation: part of the evidence of every open window of its task on that lock. */
+  private lockOp(slot: number, op: WindowOpKind): void {
+    const st = this.reorder.store;
+    const stack = this.open.get(st.tid[slot] ?? 0);
+    if (stack === undefined) {
+      return;
+    }
+    const lock = (st.lock[slot] ?? 0) as Addr;
+    const kind = st.kind[slot];
+    const api: LockApi = kind === K.lock_release ? 'mutex_lock' : apiOf(st.code[slot] ?? 0);
+    const link = ((st.bits[slot] ?? 0) & SEEN) !== 0 ? ((st.link[slot] ?? 0) as Addr) : undefined;
+    for (const w of stack) {
+      if (w.enter.lock === lock) {
+        w.ops.push({ op, api, ts: (st.ts[slot] ?? 0) as RelNs, lock, link });
+      }
+    }
+  }
+
+  private rareEvent(e: CaptureEvent): void {
     switch (e.kind) {
-      case 'window_enter':
-        this.enter(e);
-        break;
-      case 'window_exit': {
-        const stack = this.open.get(e.tid);
-        const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === e.site && w.enter.req === e.req);
-        const w = stack?.[i];
-        if (stack === undefined || w === undefined) {
-          if (this.takeMissingReturn(e.tid, e.site, e.req, e.ts)) {
-            break; // the return of a window already closed as unknown: counted once
-          }
-          if (e.site === 'io_req_find_next' && stack?.some((o) => o.enter.site !== 'io_req_find_next' && o.enter.req === e.req) === true) {
-            break; // a nested probe's return whose entry was missed: part of the open window's walk
-          }
-          this.tally.exitsWithoutEntry++;
-          const pending = this.judge(this.observedFromExitOnly(e.site, e.ts, e.cpu, e.tid, e.req, e.next), undefined);
-          if (pending !== undefined) {
-            this.orphanExits.set(e.tid, { site: e.site, req: e.req, pending });
-          }
-          break;
-        }
-        stack.splice(i, 1);
-        this.close(w, e.ts, e.next, 'returned');
-        break;
-      }
-      case 'lock_acquire':
-      case 'lock_acquired':
-      case 'lock_release': {
-        const stack = this.open.get(e.tid);
-        if (stack === undefined) {
-          break;
-        }
-        const op = e.kind === 'lock_acquire' ? 'acquire' : e.kind === 'lock_release' ? 'release' : e.ok ? 'acquired' : 'acquire_failed';
-        const api = e.kind === 'lock_release' ? 'mutex_lock' : e.api;
-        for (const w of stack) {
-          if (w.enter.lock === e.lock) {
-            w.ops.push({ op, api, ts: e.ts, lock: e.lock, link: e.snapshot.seen ? e.snapshot.link : undefined });
-          }
-        }
-        break;
-      }
       case 'window_summary':
         this.summary(e);
         break;
@@ -223,18 +304,9 @@ export class Analyzer {
       case 'marker':
         this.tally.marker(e);
         break;
-      case 'contention_begin':
-      case 'contention_end':
-      case 'io_submit':
-      case 'io_link':
-      case 'io_queue_async':
-      case 'io_complete':
-      case 'io_fail_link':
-      case 'req_free':
-        break;
+      default:
+        break; // the column kinds are handled in event()
     }
-    this.tally.lastTs = e.ts;
-    this.resolvePending(false);
   }
 
   /** Forgets per-task bookkeeping older than two horizons (tasks come and go: io-wq workers). */
@@ -291,7 +363,11 @@ export class Analyzer {
     }
     this.tally.missReading(probe, missed);
     this.resolvePending(false);
-    this.trimReadings();
+    // Trimming scans every waiting walk: do it now and then, not at every reading.
+    if (++this.readingsSinceTrim >= TRIM_EVERY) {
+      this.readingsSinceTrim = 0;
+      this.trimReadings();
+    }
   }
 
   private enter(e: WindowEnterEvent): void {
@@ -678,7 +754,7 @@ export class Analyzer {
             };
             break;
           case 'clean':
-            p.lock = { ...p.lock, evidence: [...evidence, { type: 'coverage', text: check.text }] };
+            p.lock = { ...p.lock, evidence: [...evidence, { type: 'coverage', probes: check.probes, from: check.from as RelNs, to: check.to as RelNs }] };
             break;
         }
       }

@@ -14,7 +14,7 @@ interface Reading {
 }
 
 export type MissCheck =
-  | { readonly kind: 'clean'; readonly text: string }
+  | { readonly kind: 'clean'; readonly probes: number; readonly from: number; readonly to: number }
   | { readonly kind: 'missed'; readonly probe: number; readonly count: number; readonly from: number; readonly to: number }
   | { readonly kind: 'reset'; readonly probe: number; readonly at: number }
   | { readonly kind: 'no_reading_before'; readonly probe: number }
@@ -76,10 +76,7 @@ export class MissReadings {
       from = Math.max(from, before.ts);
       to = Math.min(to, after.ts);
     }
-    return {
-      kind: 'clean',
-      text: `miss counters of ${this.probes.length} probes unchanged between their readings at ${from} and ${to} ns`,
-    };
+    return { kind: 'clean', probes: this.probes.length, from, to };
   }
 
   /** Drops readings no window can need: all but the last one strictly before `oldestStart`. */

@@ -7,25 +7,34 @@
  * order once the newest timestamp seen is more than `horizonNs` past them. An event older than
  * one already released is *late*: it is handed to `onLate` instead of the ordered stream, so the
  * analysis can refuse to judge what it might have changed.
+ *
+ * Events wait in a column store (slots in typed arrays, reused), not as objects: `emit` receives
+ * a slot, valid until it returns.
  */
+import type { EventColumns } from '../capture/event-columns.js';
+import { eventAt } from '../capture/event-columns.js';
 import type { CaptureEvent } from '../capture/events.js';
+import { ColumnStore } from './column-store.js';
 
-interface Queue<T> {
-  items: T[];
+interface Queue {
+  /** Slots, ordered by timestamp from `head` on. */
+  items: number[];
   head: number;
 }
 
 export class ReorderBuffer {
-  private readonly queues = new Map<number, Queue<CaptureEvent>>();
+  /** The events waiting, by slot. */
+  readonly store = new ColumnStore();
+  private readonly queues = new Map<number, Queue>();
   /** Queues ordered by the timestamp of their head item (a small binary heap). */
-  private heap: Queue<CaptureEvent>[] = [];
+  private heap: Queue[] = [];
   private newest = -Infinity;
   private released = -Infinity;
   private size = 0;
 
   constructor(
     private readonly horizonNs: number,
-    private readonly emit: (e: CaptureEvent) => void,
+    private readonly emit: (slot: number) => void,
     private readonly onLate: (e: CaptureEvent, lastReleased: number) => void,
     /**
      * Upper bound on buffered events; past it the oldest are released early (anything older
@@ -39,31 +48,41 @@ export class ReorderBuffer {
     return this.released;
   }
 
-  push(e: CaptureEvent): void {
-    if (e.ts < this.released) {
-      this.onLate(e, this.released);
-      return;
+  /** Every event of a batch, in arrival order. */
+  push(c: EventColumns): void {
+    const rare = (n: number): CaptureEvent | undefined => c.rare[n];
+    for (let i = 0; i < c.count; i++) {
+      const ts = c.ts[i] ?? 0;
+      if (ts < this.released) {
+        this.onLate(eventAt(c, i, rare), this.released);
+        continue;
+      }
+      this.insert(this.store.put(c, i), ts, c.cpu[i] ?? 0);
+      if (ts > this.newest) {
+        this.newest = ts;
+      }
+      this.drain(this.newest - this.horizonNs);
     }
-    let q = this.queues.get(e.cpu);
+  }
+
+  private insert(slot: number, ts: number, cpu: number): void {
+    let q = this.queues.get(cpu);
     if (q === undefined) {
       q = { items: [], head: 0 };
-      this.queues.set(e.cpu, q);
+      this.queues.set(cpu, q);
     }
     const wasEmpty = q.head === q.items.length;
     const items = q.items;
+    const times = this.store.ts;
     // Insert by timestamp from the tail; equal times keep arrival order.
     let i = items.length;
-    while (i > q.head) {
-      const prev = items[i - 1];
-      if (prev === undefined || prev.ts <= e.ts) {
-        break;
-      }
+    while (i > q.head && (times[items[i - 1] ?? 0] ?? 0) > ts) {
       i--;
     }
     if (i === items.length) {
-      items.push(e);
+      items.push(slot);
     } else {
-      items.splice(i, 0, e);
+      items.splice(i, 0, slot);
     }
     this.size++;
     if (wasEmpty) {
@@ -71,10 +90,6 @@ export class ReorderBuffer {
     } else if (i === q.head) {
       this.heapFix(q);
     }
-    if (e.ts > this.newest) {
-      this.newest = e.ts;
-    }
-    this.drain(this.newest - this.horizonNs);
   }
 
   /** Releases everything (end of input). */
@@ -83,16 +98,18 @@ export class ReorderBuffer {
   }
 
   private drain(limit: number): void {
+    const times = this.store.ts;
     for (;;) {
       const q = this.heap[0];
       if (q === undefined) {
         return;
       }
-      const e = q.items[q.head];
-      if (e === undefined) {
+      const slot = q.items[q.head];
+      if (slot === undefined) {
         throw new Error('reorder: empty queue in heap');
       }
-      if (e.ts > limit && this.size <= this.maxBuffered) {
+      const ts = times[slot] ?? 0;
+      if (ts > limit && this.size <= this.maxBuffered) {
         return;
       }
       q.head++;
@@ -108,16 +125,18 @@ export class ReorderBuffer {
         }
         this.siftDown(0);
       }
-      this.released = e.ts;
-      this.emit(e);
+      this.released = ts;
+      this.emit(slot);
+      this.store.free(slot);
     }
   }
 
-  private key(q: Queue<CaptureEvent>): number {
-    return q.items[q.head]?.ts ?? Infinity;
+  private key(q: Queue): number {
+    const slot = q.items[q.head];
+    return slot === undefined ? Infinity : (this.store.ts[slot] ?? Infinity);
   }
 
-  private heapPush(q: Queue<CaptureEvent>): void {
+  private heapPush(q: Queue): void {
     this.heap.push(q);
     this.siftUp(this.heap.length - 1);
   }
@@ -130,7 +149,7 @@ export class ReorderBuffer {
     }
   }
 
-  private heapFix(q: Queue<CaptureEvent>): void {
+  private heapFix(q: Queue): void {
     const i = this.heap.indexOf(q);
     this.siftUp(i);
     this.siftDown(i);

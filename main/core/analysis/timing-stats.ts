@@ -3,11 +3,12 @@
  * walk-window durations, contention and chain latency — per ring and per task, in bounded memory
  * (histograms, not samples), plus decimated series for plotting.
  */
-import type { CaptureEvent, WindowSummaryEvent } from '../capture/events.js';
+import type { WindowSummaryEvent } from '../capture/events.js';
 import type { Addr } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
 import { GroupedStats } from '../stats/grouped-stats.js';
 import { DecimatingTimeSeries } from '../stats/time-series.js';
+import type { LogHistogram } from '../stats/log-histogram.js';
 
 export const TIMING_METRICS = ['lock_hold', 'lock_wait', 'window_duration', 'contention', 'chain_latency'] as const;
 export type TimingMetric = (typeof TIMING_METRICS)[number];
@@ -50,130 +51,120 @@ export class TimingStats {
 
   /** Durations that came out negative or absurdly long and were left out. */
   badDurations = 0;
-  /** uring_lock address → ring, learned from windows. */
-  private readonly ringOfLock = new Map<Addr, Addr>();
+  /** uring_lock address → its ring's histograms, learned from windows. */
+  private readonly ringOfLock = new Map<Addr, GroupHistograms>();
   /** Per task, per lock: time of the lock call, of the acquisition, of contention, for raw events. */
   private readonly pendingCall = new TaskLockTimes();
   private readonly heldSince = new TaskLockTimes();
   private readonly contended = new TaskLockTimes();
-  /** Group keys, made once per ring and per task (formatting an address is not cheap). */
-  private readonly ringKeys = new Map<Addr, string>();
-  private readonly taskKeys = new Map<number, string>();
+  /** Histograms of each ring and task, found once per key (formatting an address is not cheap). */
+  private readonly rings = new Map<Addr, GroupHistograms>();
+  private readonly tasks = new Map<number, GroupHistograms>();
+  private readonly all = new GroupHistograms('all');
   private readonly chainOf = new Map<Addr, Chain>();
 
   constructor(private readonly formatAddr: (a: Addr) => string) {}
 
-  private ringKey(lock: Addr): string | undefined {
-    const ctx = this.ringOfLock.get(lock);
-    return ctx === undefined ? undefined : this.ringKeyOfCtx(ctx);
-  }
-
-  private ringKeyOfCtx(ctx: Addr): string {
-    let key = this.ringKeys.get(ctx);
-    if (key === undefined) {
-      key = `ring:${this.formatAddr(ctx)}`;
-      this.ringKeys.set(ctx, key);
+  private ring(ctx: Addr): GroupHistograms {
+    let g = this.rings.get(ctx);
+    if (g === undefined) {
+      g = new GroupHistograms(`ring:${this.formatAddr(ctx)}`);
+      this.rings.set(ctx, g);
     }
-    return key;
+    return g;
   }
 
-  private taskKey(tid: number): string {
-    let key = this.taskKeys.get(tid);
-    if (key === undefined) {
+  private task(tid: number): GroupHistograms {
+    let g = this.tasks.get(tid);
+    if (g === undefined) {
       // Tasks come and go (io-wq workers): past a bound, the rest share one group.
-      key = this.taskKeys.size < MAX_TASK_GROUPS ? `task:${tid}` : 'task:other';
-      this.taskKeys.set(tid, key);
+      g = this.tasks.size < MAX_TASK_GROUPS ? new GroupHistograms(`task:${tid}`) : this.otherTasks;
+      this.tasks.set(tid, g);
     }
-    return key;
+    return g;
   }
 
-  private record(metric: TimingMetric, ring: string | undefined, tid: number | undefined, value: number): void {
+  private readonly otherTasks = new GroupHistograms('task:other');
+
+  private record(metric: TimingMetric, ring: GroupHistograms | undefined, tid: number | undefined, value: number): void {
     if (!(value >= 0 && value <= MAX_DURATION && Number.isInteger(value))) {
       this.badDurations++;
       return; // negative (clocks of different CPUs disagreeing) or absurd: never a statistic
     }
     const g = this.byMetric[metric];
-    if (ring !== undefined) {
-      g.record(ring, value);
-    }
+    ring?.histogram(g, metric).record(value);
     if (tid !== undefined) {
-      g.record(this.taskKey(tid), value);
+      this.task(tid).histogram(g, metric).record(value);
     }
-    g.record('all', value);
+    this.all.histogram(g, metric).record(value);
   }
 
   learnLock(lock: Addr, ctx: Addr): void {
-    this.ringOfLock.set(lock, ctx);
+    this.ringOfLock.set(lock, this.ring(ctx));
   }
 
-  /** Raw events, in time order. */
-  event(e: CaptureEvent): void {
-    switch (e.kind) {
-      case 'lock_acquire':
-        this.pendingCall.set(e.tid, e.lock, e.ts);
-        break;
-      case 'lock_acquired': {
-        const called = this.pendingCall.take(e.tid, e.lock);
-        if (e.ok) {
-          if (called !== undefined) {
-            this.record('lock_wait', this.ringKey(e.lock), e.tid, e.ts - called);
-          }
-          this.heldSince.set(e.tid, e.lock, e.ts);
-        }
-        break;
+  // Raw events, in time order (called with the events' fields: no object per event).
+
+  lockCall(tid: number, lock: Addr, ts: number): void {
+    this.pendingCall.set(tid, lock, ts);
+  }
+
+  lockAcquired(tid: number, lock: Addr, ts: number, ok: boolean): void {
+    const called = this.pendingCall.take(tid, lock);
+    if (ok) {
+      if (called !== undefined) {
+        this.record('lock_wait', this.ringOfLock.get(lock), tid, ts - called);
       }
-      case 'lock_release': {
-        const since = this.heldSince.take(e.tid, e.lock);
-        if (since !== undefined) {
-          this.record('lock_hold', this.ringKey(e.lock), e.tid, e.ts - since);
-          this.holdSeries.add(e.ts, e.ts - since);
-        }
-        break;
-      }
-      case 'contention_begin':
-        this.contended.set(e.tid, e.lock, e.ts);
-        break;
-      case 'contention_end': {
-        const since = this.contended.take(e.tid, e.lock);
-        if (since !== undefined) {
-          this.record('contention', this.ringKey(e.lock), e.tid, e.ts - since);
-        }
-        break;
-      }
-      case 'io_submit':
-        this.startChain(e.req, e.ctx, e.ts);
-        break;
-      case 'io_link':
-        this.joinChain(e.req, e.target);
-        break;
-      case 'io_complete':
-        this.complete(e.req, e.ts);
-        break;
-      case 'req_free':
-        // The address's life ends; its chain lives on through its other members.
-        this.chainOf.delete(e.req);
-        break;
-      case 'window_enter':
-      case 'window_exit':
-      case 'io_queue_async':
-      case 'io_fail_link':
-      case 'window_summary':
-      case 'totals':
-      case 'lost':
-      case 'probe_misses':
-      case 'marker':
-        break;
+      this.heldSince.set(tid, lock, ts);
     }
   }
 
+  lockRelease(tid: number, lock: Addr, ts: number): void {
+    const since = this.heldSince.take(tid, lock);
+    if (since !== undefined) {
+      this.record('lock_hold', this.ringOfLock.get(lock), tid, ts - since);
+      this.holdSeries.add(ts as RelNs, ts - since);
+    }
+  }
+
+  contentionBegin(tid: number, lock: Addr, ts: number): void {
+    this.contended.set(tid, lock, ts);
+  }
+
+  contentionEnd(tid: number, lock: Addr, ts: number): void {
+    const since = this.contended.take(tid, lock);
+    if (since !== undefined) {
+      this.record('contention', this.ringOfLock.get(lock), tid, ts - since);
+    }
+  }
+
+  /** io_uring_submit_req: a new request (and chain head, until it is linked). */
+  submit(req: Addr, ctx: Addr, ts: number): void {
+    this.startChain(req, ctx, ts);
+  }
+
+  /** io_uring_link: `req` joins the chain of `target`. */
+  link(req: Addr, target: Addr): void {
+    this.joinChain(req, target);
+  }
+
+  complete(req: Addr, ts: number): void {
+    this.completeRequest(req, ts);
+  }
+
+  /** The address's life ends; its chain lives on through its other members. */
+  free(req: Addr): void {
+    this.chainOf.delete(req);
+  }
+
   window(start: RelNs, end: RelNs, ctx: Addr, tid: number): void {
-    this.record('window_duration', this.ringKeyOfCtx(ctx), tid, end - start);
+    this.record('window_duration', this.ring(ctx), tid, end - start);
     this.windowSeries.add(start, end - start);
   }
 
   /** Hold and wait times from a kernel summary's operations. */
   summaryOps(s: WindowSummaryEvent): void {
-    const ring = this.ringKeyOfCtx(s.ctx);
+    const ring = this.ring(s.ctx);
     let called: number | undefined;
     let held: number | undefined;
     for (const op of s.ops) {
@@ -221,7 +212,7 @@ export class TimingStats {
     this.chainOf.set(req, chain);
   }
 
-  private complete(req: Addr, ts: number): void {
+  private completeRequest(req: Addr, ts: number): void {
     const chain = this.chainOf.get(req);
     if (chain === undefined) {
       return;
@@ -235,7 +226,7 @@ export class TimingStats {
         }
       }
       if (chain.members.length > 1) {
-        this.record('chain_latency', this.ringKeyOfCtx(chain.ctx), undefined, chain.lastComplete - chain.submitted);
+        this.record('chain_latency', this.ring(chain.ctx), undefined, chain.lastComplete - chain.submitted);
       }
     }
   }
@@ -253,9 +244,32 @@ export class TimingStats {
   }
 }
 
+/**
+ * One ring's or task's histogram of each metric, created on its first value (so that groups keep
+ * GroupedStats' first-use order and no metric gets empty groups).
+ */
+class GroupHistograms {
+  private readonly byMetric = new Map<TimingMetric, LogHistogram>();
+
+  constructor(readonly key: string) {}
+
+  histogram(stats: GroupedStats, metric: TimingMetric): LogHistogram {
+    let h = this.byMetric.get(metric);
+    if (h === undefined) {
+      h = stats.get(this.key);
+      this.byMetric.set(metric, h);
+    }
+    return h;
+  }
+}
+
+/** Inner maps of tasks with nothing pending are dropped only past this many tasks (not at every event). */
+const SWEEP_TASKS = 1024;
+
 /** A time per (task, lock), without building a string key per event. */
 class TaskLockTimes {
   private readonly byTask = new Map<number, Map<Addr, number>>();
+  private sweepAt = SWEEP_TASKS;
 
   set(tid: number, lock: Addr, ts: number): void {
     let m = this.byTask.get(tid);
@@ -272,10 +286,20 @@ class TaskLockTimes {
     const v = m?.get(lock);
     if (m !== undefined && v !== undefined) {
       m.delete(lock);
+      if (this.byTask.size > this.sweepAt) {
+        this.sweep();
+        this.sweepAt = Math.max(SWEEP_TASKS, 2 * this.byTask.size);
+      }
+    }
+    return v;
+  }
+
+  /** Drops the maps of tasks with nothing pending (tasks come and go). */
+  private sweep(): void {
+    for (const [tid, m] of this.byTask) {
       if (m.size === 0) {
         this.byTask.delete(tid);
       }
     }
-    return v;
   }
 }

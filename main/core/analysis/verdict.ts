@@ -90,7 +90,13 @@ export type Evidence =
       readonly to: RelNs;
       readonly state: LockState;
     }
-  | { readonly type: 'coverage'; readonly text: string };
+  | {
+      readonly type: 'coverage';
+      /** The miss counters of this many probes read the same at `from` and at `to`, around the window. */
+      readonly probes: number;
+      readonly from: RelNs;
+      readonly to: RelNs;
+    };
 
 interface VerdictBase {
   readonly evidence: readonly Evidence[];

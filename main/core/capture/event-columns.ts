@@ -60,6 +60,9 @@ export const KIND_OF_CODE: readonly (EventKind | undefined)[] = (() => {
   return table;
 })();
 
+/** Kinds from this code on are the rare ones, kept whole in `rare`. */
+export const RARE_KIND_FROM = K.window_summary;
+
 /** `bits`: a `req->link` snapshot was taken (its value is in `link`). */
 export const SEEN = 1;
 /** `bits` of lock_acquired: the lock was taken (a trylock can fail). */

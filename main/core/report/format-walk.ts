@@ -33,7 +33,7 @@ function evidenceLine(e: Evidence, fmt: (a: Addr) => string, at: (t: RelNs) => s
         ? `${at(e.from)} … ${at(e.to)}  the walk happened here; the lock state over this span is not known`
         : `${at(e.from)} … ${at(e.to)}  the walk happened here; the events show the lock ${e.state === 'held' ? 'held' : 'not held'} throughout`;
     case 'coverage':
-      return `             ${e.text}`;
+      return `             miss counters of ${e.probes} probes unchanged between their readings at ${e.from} and ${e.to} ns`;
     default:
       return assertUnreachable(e);
   }
