@@ -151,7 +151,7 @@ function analyze(): PhaseResult {
   let walks = 0;
   readCaptureFile(capture, (item) => {
     if (item.type === 'header') {
-      analyzer = new Analyzer(item.header, { rules: rules() }, () => {
+      analyzer = new Analyzer(item.header, { rules: rules(), evidence: false }, () => {
         walks++;
       });
     } else if (item.type === 'events') {

@@ -20,7 +20,7 @@ import { formatDuration } from '../util/time.js';
 import { evaluateRequirement } from '../rules/evaluate-rule.js';
 import type { LockRole, Rule } from '../rules/rule.js';
 import { AnalysisTally } from './analysis-tally.js';
-import type { LockAtWalk, WalkAssessment } from './assess-walk.js';
+import type { AssessOptions, LockAtWalk, WalkAssessment } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
 import { MissReadings } from './miss-readings.js';
 import type { ObservedOp, ObservedWindow, Taint } from './observed-window.js';
@@ -48,6 +48,11 @@ export interface AnalyzerOptions {
   readonly maxPending?: number;
   /** Definite verdicts kept open to withdrawal by late events. */
   readonly withdrawable?: number;
+  /**
+   * Give each record its evidence (default true). Without it every evidence list is empty: a
+   * summary needs only the verdicts, and the evidence of every walk was most of the garbage.
+   */
+  readonly evidence?: boolean;
 }
 
 interface OpenWindow {
@@ -111,7 +116,6 @@ export class Analyzer {
   private readonly reorder: ReorderBuffer;
   private readonly coverage: PlanCoverage;
   private readonly misses: MissReadings;
-  private readonly ownerUsable: boolean;
   private readonly horizon: number;
   private readonly open = new Map<number, OpenWindow[]>();
   /** Returns seen without an entry, per task, in case the entry arrives just after (clock skew). */
@@ -130,6 +134,7 @@ export class Analyzer {
   private readonly given: GivenVerdicts;
   private nextIndex = 1;
   private readonly maxPending: number;
+  private readonly assessOptions: AssessOptions;
   readonly formatAddr: (a: Addr) => string;
 
   constructor(
@@ -141,7 +146,12 @@ export class Analyzer {
     this.formatAddr = (a) => formatAddrWithBias(a, header.addrBias);
     this.coverage = planCoverage(header);
     this.misses = new MissReadings(this.coverage.complete ? this.coverage.countedProbes : []);
-    this.ownerUsable = header.target.preemptRt === 'no';
+    this.assessOptions = {
+      ownerUsable: header.target.preemptRt === 'no',
+      coverage: this.coverage,
+      formatAddr: this.formatAddr,
+      evidence: options.evidence ?? true,
+    };
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.given = new GivenVerdicts(options.withdrawable ?? DEFAULT_WITHDRAWABLE);
     this.tally = new AnalysisTally(header, options.rules, this.coverage);
@@ -659,7 +669,7 @@ export class Analyzer {
   }
 
   private assess(w: ObservedWindow): WalkAssessment {
-    return assessWalk(w, { ownerUsable: this.ownerUsable, coverage: this.coverage, formatAddr: this.formatAddr });
+    return assessWalk(w, this.assessOptions);
   }
 
   private judge(w: ObservedWindow, inner: WalkAssessment | undefined): PendingWalk | undefined {
@@ -754,7 +764,9 @@ export class Analyzer {
             };
             break;
           case 'clean':
-            p.lock = { ...p.lock, evidence: [...evidence, { type: 'coverage', probes: check.probes, from: check.from as RelNs, to: check.to as RelNs }] };
+            if (this.assessOptions.evidence) {
+              p.lock = { ...p.lock, evidence: [...evidence, { type: 'coverage', probes: check.probes, from: check.from as RelNs, to: check.to as RelNs }] };
+            }
             break;
         }
       }

@@ -35,16 +35,16 @@ export interface AssessOptions {
   readonly ownerUsable: boolean;
   readonly coverage: PlanCoverage;
   readonly formatAddr: (a: Addr) => string;
+  /**
+   * Build the evidence lists (false: every list is empty). A summary needs only the verdicts, and
+   * evidence objects for every walk were most of the analysis's garbage.
+   */
+  readonly evidence: boolean;
 }
 
-interface Point {
-  readonly ts: RelNs;
-  readonly link: Addr | undefined;
-  /** State of the lock after this point. */
-  readonly after: LockState;
-  /** What the point says about the state just before it, if anything. */
-  readonly impliesBefore: LockState;
-}
+/** The evidence list of a walk assessed without evidence. */
+export const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
+
 
 function unknown(reason: UnknownReason, detail: string, evidence: readonly Evidence[]): LockAtWalk {
   return { state: 'unknown', reason, detail, evidence };
@@ -76,13 +76,15 @@ function entryState(w: ObservedWindow, o: AssessOptions): { state: LockState; ba
 }
 
 export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment {
-  const evidence: Evidence[] = [];
+  // `add` is undefined when no evidence is kept; `evidence` is then the shared empty list.
+  const add: Evidence[] | undefined = o.evidence ? [] : undefined;
+  const evidence = add ?? NO_EVIDENCE;
   const L = w.link;
   if (w.start === undefined) {
     if (w.next === undefined || w.next === NULL_ADDR) {
       return { kind: 'no_walk', tail: false };
     }
-    evidence.push({ type: 'exit', ts: w.end ?? (0 as RelNs), next: w.next });
+    add?.push({ type: 'exit', ts: w.end ?? (0 as RelNs), next: w.next });
     const lock =
       w.taint !== undefined
         ? unknown(w.taint.reason, `only the return of this window was seen: ${w.taint.detail}`, evidence)
@@ -94,7 +96,7 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
     if ((w.next === undefined || w.next === NULL_ADDR) && linked === undefined) {
       return { kind: 'no_walk', tail: true };
     }
-    evidence.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: 'unknown', basis: 'not judged' });
+    add?.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: 'unknown', basis: 'not judged' });
     return {
       kind: 'walk',
       walkProof: undefined,
@@ -102,9 +104,11 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
     };
   }
   const entry = entryState(w, o);
-  evidence.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: entry.state, basis: entry.basis });
-  for (const op of w.ops) {
-    evidence.push({ type: 'lock_op', ts: op.ts, op: op.op, api: op.api, lock: op.lock, link: op.link });
+  add?.push({ type: 'entry', ts: w.start, site: w.site, link: L, owner: w.owner, task: w.task, state: entry.state, basis: entry.basis });
+  if (add !== undefined) {
+    for (const op of w.ops) {
+      add.push({ type: 'lock_op', ts: op.ts, op: op.op, api: op.api, lock: op.lock, link: op.link });
+    }
   }
   if (w.end === undefined || w.next === undefined) {
     const lock =
@@ -115,7 +119,7 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
         : unknown('window_open_at_end', 'the capture ended before the window returned', evidence);
     return { kind: 'walk', walkProof: undefined, lock };
   }
-  evidence.push({ type: 'exit', ts: w.end, next: w.next });
+  add?.push({ type: 'exit', ts: w.end, next: w.next });
 
   // Times must make sense: the return after the entry, every operation inside, in order.
   if (w.end < w.start) {
@@ -182,7 +186,7 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
     if (entry.state === 'unknown') {
       return { kind: 'walk', walkProof, lock: unknown('state_unknown', entry.basis, evidence) };
     }
-    evidence.push({ type: 'walk_span', from: w.start, to: w.end, state: entry.state });
+    add?.push({ type: 'walk_span', from: w.start, to: w.end, state: entry.state });
     return { kind: 'walk', walkProof, lock: { state: entry.state, proof: 'owner_at_walk', needsCompleteness: false, evidence } };
   }
 
@@ -200,7 +204,7 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
   if (span.kind === 'conflict') {
     return { kind: 'walk', walkProof, lock: unknown('conflicting_evidence', span.detail, evidence) };
   }
-  evidence.push({ type: 'walk_span', from: span.from, to: span.to, state: span.state });
+  add?.push({ type: 'walk_span', from: span.from, to: span.to, state: span.state });
   if (span.state === 'unknown') {
     return { kind: 'walk', walkProof, lock: unknown('state_unknown', span.detail, evidence) };
   }
@@ -211,65 +215,66 @@ type Span =
   | { readonly kind: 'span'; readonly from: RelNs; readonly to: RelNs; readonly state: LockState; readonly detail: string }
   | { readonly kind: 'conflict'; readonly detail: string };
 
+/** Lock states as bits, to collect the states seen over a span without a Set. */
+const STATE_BIT: { readonly [S in LockState]: number } = { held: 1, not_held: 2, unknown: 4 };
+
+/**
+ * The window's points in time order: the entry (point 0, showing `req->link` = L), each lock
+ * operation (points 1..m), the return (point m+1, counted as NULL). Each point has the lock state
+ * after it; a lock operation also implies the state just before it (acquired: not held; release:
+ * held). Over each gap between points the state is known from either side, and the two must
+ * agree. The walk lies between the last point showing L and the first showing NULL.
+ */
 function walkSpan(w: ObservedWindow, atEntry: LockState): Span {
   const start = w.start ?? (0 as RelNs);
   const end = w.end ?? start;
-  const points: Point[] = [{ ts: start, link: w.link, after: atEntry, impliesBefore: 'unknown' }];
-  let state = atEntry;
-  for (const op of w.ops) {
-    let impliesBefore: LockState = 'unknown';
-    switch (op.op) {
-      case 'acquired':
-        impliesBefore = 'not_held';
-        state = 'held';
-        break;
-      case 'release':
-        impliesBefore = 'held';
-        state = 'not_held';
-        break;
-      case 'acquire':
-      case 'acquire_failed':
-        break;
-    }
-    points.push({ ts: op.ts, link: op.link, after: state, impliesBefore });
-  }
-  points.push({ ts: end, link: NULL_ADDR, after: state, impliesBefore: 'unknown' });
+  const ops = w.ops;
+  const m = ops.length;
+  const linkAt = (i: number): Addr | undefined => (i === 0 ? w.link : i <= m ? ops[i - 1]?.link : NULL_ADDR);
+  const tsAt = (i: number): RelNs => (i === 0 ? start : i <= m ? (ops[i - 1]?.ts ?? end) : end);
 
-  // State over each gap between consecutive points, checked against what the next point implies.
-  const gaps: LockState[] = [];
-  for (let i = 0; i + 1 < points.length; i++) {
-    const p = points[i];
-    const q = points[i + 1];
-    if (p === undefined || q === undefined) {
-      throw new Error('walkSpan: index out of range');
+  let firstNull = m + 1;
+  for (let i = 0; i <= m; i++) {
+    if (linkAt(i) === NULL_ADDR) {
+      firstNull = i;
+      break;
     }
-    let s = p.after;
-    if (q.impliesBefore !== 'unknown') {
-      if (s === 'unknown') {
-        s = q.impliesBefore;
-      } else if (s !== q.impliesBefore) {
-        const what = q.impliesBefore === 'held' ? 'released a lock it did not hold' : 'acquired a lock it already held';
-        return { kind: 'conflict', detail: `at ${q.ts} ns the walker ${what}` };
-      }
-    }
-    gaps.push(s);
-  }
-  // Last point showing the link, then the first showing NULL after it.
-  let firstNull = points.findIndex((p) => p.link === NULL_ADDR);
-  if (firstNull < 0) {
-    firstNull = points.length - 1;
   }
   let lastLink = 0;
   for (let i = 0; i < firstNull; i++) {
-    if (points[i]?.link === w.link) {
+    if (linkAt(i) === w.link) {
       lastLink = i;
     }
   }
-  const spanStates = new Set(gaps.slice(lastLink, firstNull));
-  const from = points[lastLink]?.ts ?? start;
-  const to = points[firstNull]?.ts ?? end;
-  if (spanStates.size === 1) {
-    const only = [...spanStates][0] ?? 'unknown';
+
+  // Gap i runs from point i to point i + 1.
+  let state = atEntry;
+  let seen = 0;
+  for (let i = 0; i <= m; i++) {
+    const op = i < m ? ops[i] : undefined;
+    const impliesBefore: LockState = op?.op === 'acquired' ? 'not_held' : op?.op === 'release' ? 'held' : 'unknown';
+    let s = state;
+    if (impliesBefore !== 'unknown') {
+      if (s === 'unknown') {
+        s = impliesBefore;
+      } else if (s !== impliesBefore) {
+        const what = impliesBefore === 'held' ? 'released a lock it did not hold' : 'acquired a lock it already held';
+        return { kind: 'conflict', detail: `at ${tsAt(i + 1)} ns the walker ${what}` };
+      }
+    }
+    if (i >= lastLink && i < firstNull) {
+      seen |= STATE_BIT[s];
+    }
+    if (op?.op === 'acquired') {
+      state = 'held';
+    } else if (op?.op === 'release') {
+      state = 'not_held';
+    }
+  }
+  const from = tsAt(lastLink);
+  const to = tsAt(firstNull);
+  const only: LockState | undefined = seen === STATE_BIT.held ? 'held' : seen === STATE_BIT.not_held ? 'not_held' : seen === STATE_BIT.unknown ? 'unknown' : undefined;
+  if (only !== undefined) {
     return { kind: 'span', from, to, state: only, detail: only === 'unknown' ? 'the lock state between the last snapshot showing the link and the first showing NULL is not known' : '' };
   }
   return { kind: 'span', from, to, state: 'unknown', detail: 'the lock changed state between the last snapshot showing the link and the first showing NULL' };

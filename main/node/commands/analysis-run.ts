@@ -17,6 +17,8 @@ import type { CaptureEvent } from '../../core/capture/events.js';
 export interface RunOptions {
   readonly rulesFile: string | undefined;
   readonly reorderHorizon: string | undefined;
+  /** Records carry their evidence (inspect); a summary alone does not need it. */
+  readonly evidence?: boolean;
 }
 
 export interface AnalysisRun {
@@ -68,7 +70,7 @@ export function runAnalysis(
     switch (item.type) {
       case 'header':
         header = item.header;
-        analyzer = new Analyzer(item.header, { rules, ...(reorderHorizonNs === undefined ? {} : { reorderHorizonNs }) }, onWalk);
+        analyzer = new Analyzer(item.header, { rules, evidence: o.evidence ?? true, ...(reorderHorizonNs === undefined ? {} : { reorderHorizonNs }) }, onWalk);
         break;
       case 'events':
         analyzer?.pushColumns(item.columns);

@@ -47,7 +47,7 @@ export function analysisJson(file: string, run: AnalysisRun): string {
 }
 
 export function analyzeCommand(file: string, json: boolean, o: RunOptions, io: AnalyzeIo): number {
-  const run = runAnalysis(file, o, () => undefined);
+  const run = runAnalysis(file, { ...o, evidence: false }, () => undefined);
   const corrupt = run.end.error !== undefined;
   if (json) {
     io.out(analysisJson(file, run));
