@@ -12,7 +12,7 @@ import type { CaptureEvent, LockApi, WalkSite, WindowEnterEvent, WindowExitEvent
 import { LOCK_APIS, WALK_SITES } from '../capture/events.js';
 import type { CaptureHeader } from '../capture/header.js';
 import type { EventColumns } from '../capture/event-columns.js';
-import { columnsFromEvents, K, OK, SEEN } from '../capture/event-columns.js';
+import { columnsFromEvents, eventAt, K, OK, SEEN } from '../capture/event-columns.js';
 import type { Addr } from '../util/addr.js';
 import { formatAddr as formatAddrWithBias } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -159,8 +159,8 @@ export class Analyzer {
     this.horizon = options.reorderHorizonNs ?? DEFAULT_REORDER_HORIZON_NS;
     this.reorder = new ReorderBuffer(
       this.horizon,
-      (slot) => {
-        this.event(slot);
+      (c, i) => {
+        this.event(c, i);
       },
       (e, last) => {
         this.late(e, last);
@@ -192,15 +192,14 @@ export class Analyzer {
     this.tally.finish(this.timing);
   }
 
-  /** The next event in time order, in slot `slot` of the reorder buffer's store. */
-  private event(slot: number): void {
-    const st = this.reorder.store;
+  /** The next event in time order: event `slot` of columns `st` (a batch, or the reorder buffer's store). */
+  private event(st: EventColumns, slot: number): void {
     const ts = st.ts[slot] ?? 0;
     const tid = st.tid[slot] ?? 0;
     const lock = (st.lock[slot] ?? 0) as Addr;
     switch (st.kind[slot]) {
       case K.window_enter: {
-        const e = st.event(slot);
+        const e = eventAt(st, slot, (n) => st.rare[n]);
         if (e.kind === 'window_enter') {
           this.enter(e);
         }
@@ -211,17 +210,17 @@ export class Analyzer {
         break;
       case K.lock_acquire:
         this.timing.lockCall(tid, lock, ts);
-        this.lockOp(slot, 'acquire');
+        this.lockOp(st, slot, 'acquire');
         break;
       case K.lock_acquired: {
         const ok = ((st.bits[slot] ?? 0) & OK) !== 0;
         this.timing.lockAcquired(tid, lock, ts, ok);
-        this.lockOp(slot, ok ? 'acquired' : 'acquire_failed');
+        this.lockOp(st, slot, ok ? 'acquired' : 'acquire_failed');
         break;
       }
       case K.lock_release:
         this.timing.lockRelease(tid, lock, ts);
-        this.lockOp(slot, 'release');
+        this.lockOp(st, slot, 'release');
         break;
       case K.contention_begin:
         this.timing.contentionBegin(tid, lock, ts);
@@ -245,13 +244,13 @@ export class Analyzer {
       case K.io_fail_link:
         break;
       default: {
-        const e = st.rare(slot);
+        const e = st.rare[st.num[slot] ?? 0];
         if (e !== undefined) {
           this.rareEvent(e);
         }
       }
     }
-    this.tally.lastTs = ts as RelNs;
+    this.tally.lastTs = ts;
     this.resolvePending(false);
   }
 
@@ -278,8 +277,7 @@ export class Analyzer {
   }
 
   /** A lock operation: part of the evidence of every open window of its task on that lock. */
-  private lockOp(slot: number, op: WindowOpKind): void {
-    const st = this.reorder.store;
+  private lockOp(st: EventColumns, slot: number, op: WindowOpKind): void {
     const stack = this.open.get(st.tid[slot] ?? 0);
     if (stack === undefined) {
       return;

@@ -1,33 +1,21 @@
 /**
- * Events waiting in the reorder buffer, one slot each in typed-array columns (the columns of
- * EventColumns). Slots are reused as events leave; the store grows when more wait at once.
+ * Events the reorder buffer must hold out of arrival order, one slot each in the columns of an
+ * EventColumns (so the analysis reads them exactly as it reads a batch). Slots are reused as
+ * events leave; the store grows when more wait at once. A rare kind's object sits in `rare` at
+ * its slot, and its `num` is that slot.
  */
-import type { ColumnView, EventColumns } from '../capture/event-columns.js';
-import { eventAt, RARE_KIND_FROM } from '../capture/event-columns.js';
+import type { EventColumns } from '../capture/event-columns.js';
+import { allocColumns, RARE_KIND_FROM } from '../capture/event-columns.js';
 import type { CaptureEvent } from '../capture/events.js';
 
-const INITIAL_SLOTS = 4096;
+const INITIAL_SLOTS = 1024;
 
-export class ColumnStore implements ColumnView {
-  kind = new Uint8Array(INITIAL_SLOTS);
-  ts = new Float64Array(INITIAL_SLOTS);
-  cpu = new Int32Array(INITIAL_SLOTS);
-  tid = new Float64Array(INITIAL_SLOTS);
-  code = new Uint8Array(INITIAL_SLOTS);
-  bits = new Uint8Array(INITIAL_SLOTS);
-  req = new Float64Array(INITIAL_SLOTS);
-  ctx = new Float64Array(INITIAL_SLOTS);
-  lock = new Float64Array(INITIAL_SLOTS);
-  link = new Float64Array(INITIAL_SLOTS);
-  task = new Float64Array(INITIAL_SLOTS);
-  owner = new Float64Array(INITIAL_SLOTS);
-  num = new Float64Array(INITIAL_SLOTS);
-  num2 = new Float64Array(INITIAL_SLOTS);
-  /** The rare kinds' objects, by slot. */
-  private rareBySlot: (CaptureEvent | undefined)[] = [];
+export class ColumnStore {
+  private readonly rare: (CaptureEvent | undefined)[] = [];
+  /** The slots' columns (replaced when the store grows). */
+  columns: EventColumns = allocColumns(INITIAL_SLOTS, this.rare);
   private freeSlots = new Int32Array(INITIAL_SLOTS);
   private freeCount = 0;
-  private capacity = INITIAL_SLOTS;
   private used = 0;
 
   /** Copies event `i` of a batch into a free slot; returns the slot. */
@@ -36,74 +24,62 @@ export class ColumnStore implements ColumnView {
     if (this.freeCount > 0) {
       slot = this.freeSlots[--this.freeCount] ?? 0;
     } else {
-      if (this.used === this.capacity) {
+      if (this.used === this.columns.count) {
         this.grow();
       }
       slot = this.used++;
     }
-    this.kind[slot] = c.kind[i] ?? 0;
-    this.ts[slot] = c.ts[i] ?? 0;
-    this.cpu[slot] = c.cpu[i] ?? 0;
-    this.tid[slot] = c.tid[i] ?? 0;
-    this.code[slot] = c.code[i] ?? 0;
-    this.bits[slot] = c.bits[i] ?? 0;
-    this.req[slot] = c.req[i] ?? 0;
-    this.ctx[slot] = c.ctx[i] ?? 0;
-    this.lock[slot] = c.lock[i] ?? 0;
-    this.link[slot] = c.link[i] ?? 0;
-    this.task[slot] = c.task[i] ?? 0;
-    this.owner[slot] = c.owner[i] ?? 0;
-    this.num2[slot] = c.num2[i] ?? 0;
+    const s = this.columns;
     const kind = c.kind[i] ?? 0;
+    s.kind[slot] = kind;
+    s.ts[slot] = c.ts[i] ?? 0;
+    s.cpu[slot] = c.cpu[i] ?? 0;
+    s.tid[slot] = c.tid[i] ?? 0;
+    s.code[slot] = c.code[i] ?? 0;
+    s.bits[slot] = c.bits[i] ?? 0;
+    s.req[slot] = c.req[i] ?? 0;
+    s.ctx[slot] = c.ctx[i] ?? 0;
+    s.lock[slot] = c.lock[i] ?? 0;
+    s.link[slot] = c.link[i] ?? 0;
+    s.task[slot] = c.task[i] ?? 0;
+    s.owner[slot] = c.owner[i] ?? 0;
+    s.num2[slot] = c.num2[i] ?? 0;
     if (kind >= RARE_KIND_FROM) {
-      // The slot's num is its own index into rareBySlot.
-      this.rareBySlot[slot] = c.rare[c.num[i] ?? 0];
-      this.num[slot] = slot;
+      this.rare[slot] = c.rare[c.num[i] ?? 0];
+      s.num[slot] = slot;
     } else {
-      this.num[slot] = c.num[i] ?? 0;
+      s.num[slot] = c.num[i] ?? 0;
     }
     return slot;
   }
 
   free(slot: number): void {
-    if ((this.kind[slot] ?? 0) >= RARE_KIND_FROM) {
-      this.rareBySlot[slot] = undefined;
+    if ((this.columns.kind[slot] ?? 0) >= RARE_KIND_FROM) {
+      this.rare[slot] = undefined;
     }
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  /** The rare kind's object of a slot (window_summary, totals, lost, probe_misses, marker). */
-  rare(slot: number): CaptureEvent | undefined {
-    return this.rareBySlot[slot];
-  }
-
-  /** The slot's event as an object. */
-  event(slot: number): CaptureEvent {
-    return eventAt(this, slot, (n) => this.rareBySlot[n]);
-  }
-
   private grow(): void {
-    const n = this.capacity * 2;
-    const grow = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.kind = grow(this.kind, (k) => new Uint8Array(k));
-    this.ts = grow(this.ts, (k) => new Float64Array(k));
-    this.cpu = grow(this.cpu, (k) => new Int32Array(k));
-    this.tid = grow(this.tid, (k) => new Float64Array(k));
-    this.code = grow(this.code, (k) => new Uint8Array(k));
-    this.bits = grow(this.bits, (k) => new Uint8Array(k));
-    this.req = grow(this.req, (k) => new Float64Array(k));
-    this.ctx = grow(this.ctx, (k) => new Float64Array(k));
-    this.lock = grow(this.lock, (k) => new Float64Array(k));
-    this.link = grow(this.link, (k) => new Float64Array(k));
-    this.task = grow(this.task, (k) => new Float64Array(k));
-    this.owner = grow(this.owner, (k) => new Float64Array(k));
-    this.num = grow(this.num, (k) => new Float64Array(k));
-    this.num2 = grow(this.num2, (k) => new Float64Array(k));
-    this.freeSlots = grow(this.freeSlots, (k) => new Int32Array(k));
-    this.capacity = n;
+    const old = this.columns;
+    const next = allocColumns(old.count * 2, this.rare);
+    next.kind.set(old.kind);
+    next.ts.set(old.ts);
+    next.cpu.set(old.cpu);
+    next.tid.set(old.tid);
+    next.code.set(old.code);
+    next.bits.set(old.bits);
+    next.req.set(old.req);
+    next.ctx.set(old.ctx);
+    next.lock.set(old.lock);
+    next.link.set(old.link);
+    next.task.set(old.task);
+    next.owner.set(old.owner);
+    next.num.set(old.num);
+    next.num2.set(old.num2);
+    const free = new Int32Array(old.count * 2);
+    free.set(this.freeSlots);
+    this.freeSlots = free;
+    this.columns = next;
   }
 }

@@ -85,11 +85,12 @@ export interface EventColumns {
   readonly owner: Float64Array;
   readonly num: Float64Array;
   readonly num2: Float64Array;
-  readonly rare: readonly CaptureEvent[];
+  /** The rare kinds' events (a store of waiting events leaves holes: hence undefined). */
+  readonly rare: readonly (CaptureEvent | undefined)[];
 }
 
 /** Empty columns with room for `count` events (every value 0), to be filled by a decoder. */
-export function allocColumns(count: number, rare: CaptureEvent[] = []): EventColumns {
+export function allocColumns(count: number, rare: readonly (CaptureEvent | undefined)[] = []): EventColumns {
   return {
     count,
     kind: new Uint8Array(count),
