@@ -12,7 +12,7 @@ import type { CaptureEvent, LockApi, WalkSite, WindowEnterEvent, WindowExitEvent
 import { LOCK_APIS, WALK_SITES } from '../capture/events.js';
 import type { CaptureHeader } from '../capture/header.js';
 import type { EventColumns } from '../capture/event-columns.js';
-import { columnsFromEvents, eventAt, K, OK, SEEN } from '../capture/event-columns.js';
+import { columnsFromEvents, K, OK, SEEN } from '../capture/event-columns.js';
 import type { Addr } from '../util/addr.js';
 import { formatAddr as formatAddrWithBias } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -110,6 +110,17 @@ function apiOf(code: number): LockApi {
   return a;
 }
 
+/** Index of the newest open window of `site` (on request `req`, when given) in a task's stack, or -1. */
+function lastOpen(stack: readonly OpenWindow[], site: WalkSite, req: Addr | undefined): number {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const e = stack[i]?.enter;
+    if (e !== undefined && e.site === site && (req === undefined || e.req === req)) {
+      return i;
+    }
+  }
+  return -1;
+}
+
 export class Analyzer {
   readonly tally: AnalysisTally;
   readonly timing: TimingStats;
@@ -198,13 +209,13 @@ export class Analyzer {
     const tid = st.tid[slot] ?? 0;
     const lock = (st.lock[slot] ?? 0) as Addr;
     switch (st.kind[slot]) {
-      case K.window_enter: {
-        const e = eventAt(st, slot, (n) => st.rare[n]);
-        if (e.kind === 'window_enter') {
-          this.enter(e);
-        }
+      case K.window_enter:
+        this.enter({
+          kind: 'window_enter', ts: ts as RelNs, cpu: st.cpu[slot] ?? 0, tid, site: siteOf(st.code[slot] ?? 0),
+          task: (st.task[slot] ?? 0) as Addr, req: (st.req[slot] ?? 0) as Addr, ctx: (st.ctx[slot] ?? 0) as Addr, lock,
+          flags: st.num[slot] ?? 0, link: (st.link[slot] ?? 0) as Addr, owner: (st.owner[slot] ?? 0) as Addr,
+        });
         break;
-      }
       case K.window_exit:
         this.exit(ts as RelNs, st.cpu[slot] ?? 0, tid, siteOf(st.code[slot] ?? 0), (st.req[slot] ?? 0) as Addr, (st.link[slot] ?? 0) as Addr);
         break;
@@ -256,7 +267,7 @@ export class Analyzer {
 
   private exit(ts: RelNs, cpu: number, tid: number, site: WalkSite, req: Addr, next: Addr): void {
     const stack = this.open.get(tid);
-    const i = stack === undefined ? -1 : findLastIndex(stack, (w) => w.enter.site === site && w.enter.req === req);
+    const i = stack === undefined ? -1 : lastOpen(stack, site, req);
     const w = stack?.[i];
     if (stack === undefined || w === undefined) {
       if (this.takeMissingReturn(tid, site, req, ts)) {
@@ -404,7 +415,7 @@ export class Analyzer {
     }
     // A task cannot re-enter the same window function before it returns: the earlier one's
     // return was missed.
-    const stale = findLastIndex(stack, (w) => w.enter.site === e.site);
+    const stale = lastOpen(stack, e.site, undefined);
     const old = stack[stale];
     if (old !== undefined) {
       stack.splice(stale, 1);

@@ -72,7 +72,7 @@ function entryState(w: ObservedWindow, o: AssessOptions): { state: LockState; ba
   if (other !== undefined) {
     return { state: 'unknown', basis: first.basis, conflict: `${first.basis} says ${first.state}, ${other.basis} says ${other.state}` };
   }
-  return { state: first.state, basis: judged.map((j) => j.basis).join('; ') };
+  return { state: first.state, basis: judged.length === 1 ? first.basis : judged.map((j) => j.basis).join('; ') };
 }
 
 export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment {
