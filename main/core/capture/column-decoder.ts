@@ -9,7 +9,7 @@
  *   1. events: kind, time, cpu and every `num` value, checked as they are read, plus the list of
  *      address reads in stored order (which column, and where the value goes);
  *   2. addresses: that list, against the shared `atag` column and the address columns
- *      (recent-addrs.ts readAddrs).
+ *      (recent-addrs.ts readAddrs), into one buffer that the seven address columns are views of.
  * Then the rare kinds' objects are put together from what both passes set aside.
  *
  * Malformed columns throw ColumnFormatError (the capture decoder reports the batch as corrupt at
@@ -22,18 +22,16 @@ import type { DurationNs, RelNs } from '../util/time.js';
 import type { BatchColumns } from './event-codec.js';
 import { KIND_MASK, MAX_WINDOW_OPS, SAME_CPU, SAME_TID, TIME_LIMIT } from './event-codec.js';
 import type { EventColumns } from './event-columns.js';
-import { K, KIND_OF_CODE, OK, SEEN, allocColumns } from './event-columns.js';
+import { K, KIND_OF_CODE, OK, SEEN } from './event-columns.js';
 import type { CaptureEvent, WindowOp } from './events.js';
 import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
-import type { AddrColumns } from './recent-addrs.js';
 import { readAddrs, tagsAtEnd } from './recent-addrs.js';
 import { ByteSource, ColumnFormatError } from './varint.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-// Address columns by number, in the order of Sources.addrs. An address read of a rare kind is
-// listed as its column | RARE and goes to the rare kinds' list of addresses instead.
+// Address columns by number, in the order of Sources.addrs and of the address buffer.
 const TID = 0;
 const REQ = 1;
 const LINK = 2;
@@ -41,7 +39,8 @@ const CTX = 3;
 const LOCK = 4;
 const TASK = 5;
 const OWNER = 6;
-const RARE = 8;
+const ADDR_COLUMNS = 7;
+const ADDR_NAMES = ['tid', 'req', 'link', 'ctx', 'lock', 'task', 'owner'];
 
 /** The most address reads one event lists: a window_summary with the most ops, and its thread id. */
 const MAX_ADDRS_PER_EVENT = 8 + MAX_WINDOW_OPS;
@@ -80,19 +79,24 @@ interface Sources {
   readonly cpu: ByteSource;
   readonly num: ByteSource;
   /** tid, req, link, ctx, lock, task, owner: the column numbers above. */
-  readonly addrs: AddrColumns;
+  readonly addrs: readonly ByteSource[];
 }
+
+/** The columns the first pass fills. */
+type EventFields = Pick<EventColumns, 'kind' | 'ts' | 'cpu' | 'code' | 'bits' | 'num' | 'num2'>;
 
 /**
  * The address reads listed by the first pass: read `j` is of column `cols[j]` and goes to
- * index `index[j]` of its column (an event index, or a place in the rare kinds' list).
+ * `index[j]` of the address buffer: event i's address of column `col` at `col * room + i`, where
+ * `room` is the room for events, and the rare kinds' addresses in order from `ADDR_COLUMNS * room`.
  */
 interface AddrList {
-  cols: Uint8Array;
-  index: Int32Array;
+  readonly cols: Uint8Array;
+  readonly index: Int32Array;
   n: number;
-  /** Reads listed for rare kinds. */
+  /** Addresses listed for rare kinds. */
   rare: number;
+  readonly rareAt: number;
 }
 
 // The lists are scratch space, grown to the largest batch and used again for the next: the
@@ -100,39 +104,41 @@ interface AddrList {
 let scratchCols = new Uint8Array(0);
 let scratchIndex = new Int32Array(0);
 
-function addrList(tags: number): AddrList {
+function addrList(tags: number, room: number): AddrList {
   const size = tags + MAX_ADDRS_PER_EVENT;
   if (scratchCols.length < size) {
     scratchCols = new Uint8Array(size);
     scratchIndex = new Int32Array(size);
   }
-  return { cols: scratchCols, index: scratchIndex, n: 0, rare: 0 };
+  return { cols: scratchCols, index: scratchIndex, n: 0, rare: 0, rareAt: ADDR_COLUMNS * room };
 }
 
 /** A batch's columns as EventColumns. Throws ColumnFormatError on malformed columns. */
 export function decodeColumns(c: BatchColumns): EventColumns {
   // Each event has one kind byte: a count beyond them fails in the first pass ("kind" ends
   // early) after the same checks of the events before; room for more would only waste memory.
-  const rare: CaptureEvent[] = [];
-  const out = allocColumns(Math.min(c.count, c.kind.length), rare);
+  const room = Math.min(c.count, c.kind.length);
+  const fields: EventFields = {
+    kind: new Uint8Array(room),
+    ts: new Float64Array(room),
+    cpu: new Int32Array(room),
+    code: new Uint8Array(room),
+    bits: new Uint8Array(room),
+    num: new Float64Array(room),
+    num2: new Float64Array(room),
+  };
   const s: Sources = {
     time: new ByteSource(c.time, 'time'),
     cpu: new ByteSource(c.cpu, 'cpu'),
     num: new ByteSource(c.num, 'num'),
-    addrs: {
-      names: ['tid', 'req', 'link', 'ctx', 'lock', 'task', 'owner'],
-      bytes: [c.tid, c.req, c.link, c.ctx, c.lock, c.task, c.owner],
-      pos: new Int32Array(OWNER + 1),
-    },
+    addrs: [c.tid, c.req, c.link, c.ctx, c.lock, c.task, c.owner].map((bytes, col) => new ByteSource(bytes, ADDR_NAMES[col] ?? '')),
   };
-  const list = addrList(c.atag.length * 2);
+  const list = addrList(c.atag.length * 2, room);
   const rareValues: number[] = [];
-  const first = readEvents(c, out, s, list, rareValues);
+  const first = readEvents(c, fields, s, list, rareValues);
 
-  const rareAddrs = new Float64Array(list.rare);
-  // By listed column: the address columns of `out`, then (from RARE on) the rare kinds' list.
-  const dests = [out.tid, out.req, out.link, out.ctx, out.lock, out.task, out.owner, undefined, ...new Array<Float64Array>(OWNER + 1).fill(rareAddrs)];
-  readAddrs(c.atag, s.addrs, list.cols, list.index, list.n, dests);
+  const addrs = new Float64Array(list.rareAt + list.rare);
+  readAddrs(c.atag, s.addrs, list.cols, list.index, list.n, addrs);
   if (first.error !== undefined) {
     throw first.error;
   }
@@ -140,23 +146,34 @@ export function decodeColumns(c: BatchColumns): EventColumns {
     // The first pass stops early only when the list runs past the tags, which readAddrs refuses.
     throw new Error(`the first pass stopped at event ${first.read} of ${c.count} with no error`);
   }
+  const column = (col: number): Float64Array => addrs.subarray(col * room, (col + 1) * room);
+  const rare: CaptureEvent[] = [];
+  const out: EventColumns = {
+    count: c.count,
+    ...fields,
+    tid: column(TID),
+    req: column(REQ),
+    ctx: column(CTX),
+    lock: column(LOCK),
+    link: column(LINK),
+    task: column(TASK),
+    owner: column(OWNER),
+    rare,
+  };
   repeatTids(c.kind, out.tid, c.count);
-  rareEvents(out, first.rare, rareValues, rareAddrs, c.strings, rare);
+  rareEvents(out, first.rare, rareValues, addrs.subarray(list.rareAt), c.strings, rare);
 
   if (c.kind.length > c.count) {
     throw new ColumnFormatError(`column "kind" has ${c.kind.length - c.count} bytes left after ${c.count} events`);
   }
-  const addr = (col: number): { readonly atEnd: boolean; readonly remaining: number } => {
-    const left = (s.addrs.bytes[col]?.length ?? 0) - (s.addrs.pos[col] ?? 0);
-    return { atEnd: left <= 0, remaining: left };
-  };
+  const a = s.addrs;
   const atag = { atEnd: tagsAtEnd(c.atag, list.n), remaining: c.atag.length - (list.n >> 1) };
   const all = [
-    ['time', s.time], ['cpu', s.cpu], ['tid', addr(TID)], ['num', s.num], ['atag', atag],
-    ['req', addr(REQ)], ['link', addr(LINK)], ['ctx', addr(CTX)], ['lock', addr(LOCK)], ['task', addr(TASK)], ['owner', addr(OWNER)],
+    ['time', s.time], ['cpu', s.cpu], ['tid', a[TID]], ['num', s.num], ['atag', atag],
+    ['req', a[REQ]], ['link', a[LINK]], ['ctx', a[CTX]], ['lock', a[LOCK]], ['task', a[TASK]], ['owner', a[OWNER]],
   ] as const;
   for (const [name, src] of all) {
-    if (!src.atEnd) {
+    if (src !== undefined && !src.atEnd) {
       throw new ColumnFormatError(`column "${name}" has ${src.remaining} bytes left after ${c.count} events`);
     }
   }
@@ -176,13 +193,22 @@ interface FirstPass {
  * First pass: every column but the addresses, whose reads it lists in `list` in stored order (a
  * read listed before a failing one was made before it).
  */
-function readEvents(c: BatchColumns, out: EventColumns, s: Sources, list: AddrList, rareValues: number[]): FirstPass {
+function readEvents(c: BatchColumns, out: EventFields, s: Sources, list: AddrList, rareValues: number[]): FirstPass {
   const count = c.count;
   const kindBuf = c.kind;
   const tagCount = c.atag.length * 2;
   const { time, cpu: cpuCol, num } = s;
   const { kind: oKind, ts: oTs, cpu: oCpu, code: oCode, bits: oBits, num: oNum, num2: oNum2 } = out;
   const { cols, index } = list;
+  // Where each address column's values start in the address buffer.
+  const room = out.kind.length;
+  const tidAt = TID * room;
+  const reqAt = REQ * room;
+  const linkAt = LINK * room;
+  const ctxAt = CTX * room;
+  const lockAt = LOCK * room;
+  const taskAt = TASK * room;
+  const ownerAt = OWNER * room;
   const siteCount = WALK_SITES.length;
   const apiCount = LOCK_APIS.length;
   const rare: number[] = [];
@@ -190,155 +216,166 @@ function readEvents(c: BatchColumns, out: EventColumns, s: Sources, list: AddrLi
   let prevCpu = 0;
   let n = 0;
   let i = 0;
+  let k = 0;
+  let t = 0;
   try {
-    for (; i < count; i++) {
-      if (n > tagCount) {
-        // More reads listed than there are tags: readAddrs fails there, before any later read.
+    // The common kinds in an inner loop that calls nothing; a rare kind leaves it, is read (with
+    // calls, which would cost the loop every event runs), and the loop starts again.
+    events: for (;;) {
+      common: for (; i < count; i++) {
+        if (n > tagCount) {
+          // More reads listed than there are tags: readAddrs fails there, before any later read.
+          break events;
+        }
+        const head = kindBuf[i];
+        if (head === undefined) {
+          throw new ColumnFormatError(`column "kind": ends early at byte ${i} of ${kindBuf.length}`);
+        }
+        k = head & KIND_MASK;
+        if (KIND_OF_CODE[k] === undefined) {
+          throw new ColumnFormatError(`event ${i} has an unknown kind`);
+        }
+        if (i === 0 && (head & (SAME_CPU | SAME_TID)) !== 0) {
+          throw new ColumnFormatError('the first event of a batch refers to a previous event');
+        }
+        t = checkTime(prevTime + time.svarint());
+        prevTime = t;
+        if ((head & SAME_CPU) === 0) {
+          prevCpu = cpuCol.svarint();
+          if (prevCpu < INT32_MIN || prevCpu > INT32_MAX) {
+            throw new ColumnFormatError(`column "cpu": cpu ${prevCpu} of event ${i} is outside the 32-bit range`);
+          }
+        }
+        oKind[i] = k;
+        oTs[i] = t;
+        oCpu[i] = prevCpu;
+        if ((head & SAME_TID) === 0) {
+          cols[n] = TID;
+          index[n++] = tidAt + i;
+        }
+        switch (k) {
+          case K.window_enter: {
+            const site = num.uvarint();
+            if (site >= siteCount) {
+              throw unknownCode('walk site', site);
+            }
+            oCode[i] = site;
+            cols[n] = TASK;
+            index[n++] = taskAt + i;
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            cols[n] = CTX;
+            index[n++] = ctxAt + i;
+            cols[n] = LOCK;
+            index[n++] = lockAt + i;
+            oNum[i] = num.uvarint();
+            cols[n] = LINK;
+            index[n++] = linkAt + i;
+            cols[n] = OWNER;
+            index[n++] = ownerAt + i;
+            break;
+          }
+          case K.window_exit: {
+            const site = num.uvarint();
+            if (site >= siteCount) {
+              throw unknownCode('walk site', site);
+            }
+            oCode[i] = site;
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            cols[n] = LINK;
+            index[n++] = linkAt + i;
+            break;
+          }
+          case K.lock_acquire:
+          case K.lock_acquired: {
+            const api = num.uvarint();
+            if (api >= apiCount) {
+              throw unknownCode('lock api', api);
+            }
+            oCode[i] = api;
+            cols[n] = LOCK;
+            index[n++] = lockAt + i;
+            const ok = k === K.lock_acquired && num.uvarint() === 1 ? OK : 0;
+            if (num.uvarint() === 1) {
+              oBits[i] = ok | SEEN;
+              cols[n] = LINK;
+              index[n++] = linkAt + i;
+            } else {
+              oBits[i] = ok;
+            }
+            break;
+          }
+          case K.lock_release:
+            cols[n] = LOCK;
+            index[n++] = lockAt + i;
+            if (num.uvarint() === 1) {
+              oBits[i] = SEEN;
+              cols[n] = LINK;
+              index[n++] = linkAt + i;
+            }
+            break;
+          case K.contention_begin:
+            cols[n] = LOCK;
+            index[n++] = lockAt + i;
+            oNum[i] = num.uvarint();
+            break;
+          case K.contention_end:
+            cols[n] = LOCK;
+            index[n++] = lockAt + i;
+            oNum[i] = num.svarint();
+            break;
+          case K.io_submit:
+            cols[n] = CTX;
+            index[n++] = ctxAt + i;
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            oNum[i] = num.uvarint();
+            oNum2[i] = num.uvarint();
+            break;
+          case K.io_link:
+          case K.io_fail_link:
+            cols[n] = CTX;
+            index[n++] = ctxAt + i;
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            cols[n] = LINK;
+            index[n++] = linkAt + i;
+            break;
+          case K.io_queue_async:
+            cols[n] = CTX;
+            index[n++] = ctxAt + i;
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            oNum[i] = num.uvarint();
+            break;
+          case K.io_complete:
+            cols[n] = CTX;
+            index[n++] = ctxAt + i;
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            oNum[i] = num.svarint();
+            break;
+          case K.req_free:
+            cols[n] = REQ;
+            index[n++] = reqAt + i;
+            break;
+          default:
+            break common;
+        }
+      }
+      if (i >= count) {
         break;
       }
-      const head = kindBuf[i];
-      if (head === undefined) {
-        throw new ColumnFormatError(`column "kind": ends early at byte ${i} of ${kindBuf.length}`);
+      oNum[i] = rare.length;
+      rare.push(i);
+      list.n = n;
+      try {
+        readRare(k, t, s, c.strings, list, rareValues);
+      } finally {
+        n = list.n;
       }
-      const k = head & KIND_MASK;
-      if (KIND_OF_CODE[k] === undefined) {
-        throw new ColumnFormatError(`event ${i} has an unknown kind`);
-      }
-      if (i === 0 && (head & (SAME_CPU | SAME_TID)) !== 0) {
-        throw new ColumnFormatError('the first event of a batch refers to a previous event');
-      }
-      const t = checkTime(prevTime + time.svarint());
-      prevTime = t;
-      if ((head & SAME_CPU) === 0) {
-        prevCpu = cpuCol.svarint();
-        if (prevCpu < INT32_MIN || prevCpu > INT32_MAX) {
-          throw new ColumnFormatError(`column "cpu": cpu ${prevCpu} of event ${i} is outside the 32-bit range`);
-        }
-      }
-      oKind[i] = k;
-      oTs[i] = t;
-      oCpu[i] = prevCpu;
-      if ((head & SAME_TID) === 0) {
-        cols[n] = TID;
-        index[n++] = i;
-      }
-      switch (k) {
-        case K.window_enter: {
-          const site = num.uvarint();
-          if (site >= siteCount) {
-            throw unknownCode('walk site', site);
-          }
-          oCode[i] = site;
-          cols[n] = TASK;
-          index[n++] = i;
-          cols[n] = REQ;
-          index[n++] = i;
-          cols[n] = CTX;
-          index[n++] = i;
-          cols[n] = LOCK;
-          index[n++] = i;
-          oNum[i] = num.uvarint();
-          cols[n] = LINK;
-          index[n++] = i;
-          cols[n] = OWNER;
-          index[n++] = i;
-          break;
-        }
-        case K.window_exit: {
-          const site = num.uvarint();
-          if (site >= siteCount) {
-            throw unknownCode('walk site', site);
-          }
-          oCode[i] = site;
-          cols[n] = REQ;
-          index[n++] = i;
-          cols[n] = LINK;
-          index[n++] = i;
-          break;
-        }
-        case K.lock_acquire:
-        case K.lock_acquired: {
-          const api = num.uvarint();
-          if (api >= apiCount) {
-            throw unknownCode('lock api', api);
-          }
-          oCode[i] = api;
-          cols[n] = LOCK;
-          index[n++] = i;
-          const ok = k === K.lock_acquired && num.uvarint() === 1 ? OK : 0;
-          if (num.uvarint() === 1) {
-            oBits[i] = ok | SEEN;
-            cols[n] = LINK;
-            index[n++] = i;
-          } else {
-            oBits[i] = ok;
-          }
-          break;
-        }
-        case K.lock_release:
-          cols[n] = LOCK;
-          index[n++] = i;
-          if (num.uvarint() === 1) {
-            oBits[i] = SEEN;
-            cols[n] = LINK;
-            index[n++] = i;
-          }
-          break;
-        case K.contention_begin:
-          cols[n] = LOCK;
-          index[n++] = i;
-          oNum[i] = num.uvarint();
-          break;
-        case K.contention_end:
-          cols[n] = LOCK;
-          index[n++] = i;
-          oNum[i] = num.svarint();
-          break;
-        case K.io_submit:
-          cols[n] = CTX;
-          index[n++] = i;
-          cols[n] = REQ;
-          index[n++] = i;
-          oNum[i] = num.uvarint();
-          oNum2[i] = num.uvarint();
-          break;
-        case K.io_link:
-        case K.io_fail_link:
-          cols[n] = CTX;
-          index[n++] = i;
-          cols[n] = REQ;
-          index[n++] = i;
-          cols[n] = LINK;
-          index[n++] = i;
-          break;
-        case K.io_queue_async:
-          cols[n] = CTX;
-          index[n++] = i;
-          cols[n] = REQ;
-          index[n++] = i;
-          oNum[i] = num.uvarint();
-          break;
-        case K.io_complete:
-          cols[n] = CTX;
-          index[n++] = i;
-          cols[n] = REQ;
-          index[n++] = i;
-          oNum[i] = num.svarint();
-          break;
-        case K.req_free:
-          cols[n] = REQ;
-          index[n++] = i;
-          break;
-        default:
-          oNum[i] = rare.length;
-          rare.push(i);
-          list.n = n;
-          try {
-            readRare(k, t, s, c.strings, list, rareValues);
-          } finally {
-            n = list.n;
-          }
-      }
+      i++;
     }
   } catch (e) {
     if (e instanceof ColumnFormatError) {
@@ -353,8 +390,8 @@ function readEvents(c: BatchColumns, out: EventColumns, s: Sources, list: AddrLi
 
 /** Lists an address read of a rare kind. */
 function rareAddr(list: AddrList, col: number): void {
-  list.cols[list.n] = col | RARE;
-  list.index[list.n++] = list.rare++;
+  list.cols[list.n] = col;
+  list.index[list.n++] = list.rareAt + list.rare++;
 }
 
 /**

@@ -6,7 +6,8 @@
  * name the same request and link), so most addresses cost half a byte.
  */
 import { ADDR_LIMIT } from '../util/addr.js';
-import { ByteSink, ByteSource, ColumnFormatError } from './varint.js';
+import type { ByteSource } from './varint.js';
+import { ByteSink, ColumnFormatError } from './varint.js';
 
 export const RECENT = 8;
 export const MISS_TAG = 8;
@@ -94,45 +95,29 @@ export class AddrColumnWriter {
 /** The order 0, 1, ..., 7: entry r of a recent list in slot r (see readAddrs). */
 const IDENTITY_ORDER = 0o76543210;
 
-/** A batch's address columns (tid, req, ...): names, bytes, and how far each has been read. */
-export interface AddrColumns {
-  readonly names: readonly string[];
-  readonly bytes: readonly Uint8Array[];
-  readonly pos: Int32Array;
-}
-
 /**
  * Reads the addresses of one batch, given which column each is of (the decoder works that out
- * from the kinds and `num` values first): address `j` is of column `cols[j] & 7` and goes to
- * `dests[cols[j]][index[j]]`. Throws ColumnFormatError on malformed columns.
+ * from the kinds and `num` values first): address `j` is of column `cols[j] & 7`, read by
+ * `sources[cols[j] & 7]` when a miss, and goes to `dest[index[j]]`. Throws ColumnFormatError on
+ * malformed columns.
  *
  * This is the decoder's hottest loop, so it is written for V8 to keep it in registers: one loop
- * over the tags, module constants written as literals (RECENT is 8, MISS_TAG 8), the signed
- * varint of a miss read in place (ByteSource reads whatever that does not handle, with its
- * errors), no call on the way back to the top of the loop. A column's recent list is kept as 8
- * value slots that never move, and its order as 8 fields of 3 bits, field r holding the slot of
- * the r-th most recent value: moving entry r to the front is a few shifts whatever r is, where
- * moving the values cost a loop and a mispredicted branch per address.
+ * over the tags, no call on the way back to its top (ByteSource.svarint inlines), RECENT and
+ * MISS_TAG written as their value 8. A column's recent list is kept as 8 value slots that never
+ * move and its order as 8 fields of 3 bits, field r holding the slot of the r-th most recent
+ * value: moving entry r to the front is then a few shifts whatever r is, where moving the values
+ * cost a loop and a mispredicted branch per address.
  */
-export function readAddrs(
-  atag: Uint8Array,
-  columns: AddrColumns,
-  cols: Uint8Array,
-  index: Int32Array,
-  n: number,
-  dests: readonly (Float64Array | undefined)[],
-): void {
-  const { bytes, pos } = columns;
-  const slots = new Float64Array(bytes.length * 8);
-  const order = new Int32Array(bytes.length).fill(IDENTITY_ORDER);
+export function readAddrs(atag: Uint8Array, sources: readonly ByteSource[], cols: Uint8Array, index: Int32Array, n: number, dest: Float64Array): void {
+  const slots = new Float64Array(sources.length * 8);
+  const order = new Int32Array(sources.length).fill(IDENTITY_ORDER);
   for (let j = 0; j < n; j++) {
     const b = atag[j >> 1];
     if (b === undefined) {
       throw new ColumnFormatError(`column "atag" ends early at byte ${atag.length}`);
     }
     const tag = (j & 1) === 0 ? b & 15 : b >> 4;
-    const c = cols[j] ?? 0;
-    const col = c & 7;
+    const col = (cols[j] ?? 0) & 7;
     const base = col << 3;
     const o = order[col] ?? 0;
     let x: number;
@@ -144,47 +129,22 @@ export function readAddrs(
       if (tag !== 8) {
         throw new ColumnFormatError(`column "atag": tag ${tag} is not a recent-address index or the miss tag`);
       }
-      // A miss: the difference from the most recent value, as a signed varint (see varint.ts).
-      const buf = bytes[col];
-      if (buf === undefined) {
+      const source = sources[col];
+      if (source === undefined) {
         throw new RangeError(`no address column ${col}`);
       }
-      const start = pos[col] ?? 0;
-      let p = start;
-      // 256: past the end.
-      let v = buf[p++] ?? 256;
-      const negative = (v & 1) === 1;
-      let m = (v >> 1) & 63;
-      let mul = 64;
-      while (v >= 128 && v < 256 && p - start < 9) {
-        v = buf[p++] ?? 256;
-        m += (v & 127) * mul;
-        mul *= 128;
-      }
-      let d: number;
-      if (v < 128 && m <= Number.MAX_SAFE_INTEGER && !(negative && m === 0)) {
-        d = negative ? -m : m;
-      } else {
-        // Cut short, too long or out of range: ByteSource says which, or reads what is left.
-        const source = new ByteSource(buf, columns.names[col] ?? String(col), start);
-        d = source.svarint();
-        p = source.position;
-      }
-      pos[col] = p;
-      x = (slots[base + (o & 7)] ?? 0) + d;
+      // A miss: the difference from the most recent value.
+      x = (slots[base + (o & 7)] ?? 0) + source.svarint();
       if (x > ADDR_LIMIT || x < -ADDR_LIMIT) {
-        throw new ColumnFormatError(`column "${columns.names[col] ?? col}": an address outside ±2^52`);
+        throw new ColumnFormatError(`column "${source.column}": an address outside ±2^52`);
       }
-      // The value takes the slot of the oldest entry, which moves to the front.
+      // It takes the slot of the oldest entry, which moves to the front.
       shift = 21;
       slots[base + ((o >> shift) & 7)] = x;
     }
     // Entry r (at `shift`) to the front: the fields above it stay, those below move up one.
     order[col] = ((o >> (shift + 3)) << (shift + 3)) | ((o & ((1 << shift) - 1)) << 3) | ((o >> shift) & 7);
-    const d = dests[c];
-    if (d !== undefined) {
-      d[index[j] ?? 0] = x;
-    }
+    dest[index[j] ?? 0] = x;
   }
 }
 

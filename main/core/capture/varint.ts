@@ -87,17 +87,12 @@ export class ColumnFormatError extends Error {
 
 /** Reads varints from one column. */
 export class ByteSource {
-  /** `pos`: where to start reading (a fast reader's fallback starts at the varint it gave up on). */
+  private pos = 0;
+
   constructor(
     private readonly buf: Uint8Array,
-    private readonly column: string,
-    private pos = 0,
+    readonly column: string,
   ) {}
-
-  /** Bytes read so far. */
-  get position(): number {
-    return this.pos;
-  }
 
   get atEnd(): boolean {
     return this.pos >= this.buf.length;
@@ -161,13 +156,36 @@ export class ByteSource {
   }
 
   svarint(): number {
-    const b = this.buf[this.pos];
-    // One byte, and not the malformed negative zero.
-    if (b !== undefined && b < 128 && b !== 1) {
-      this.pos++;
-      return (b & 1) === 0 ? b >> 1 : -(b >> 1);
+    // Every well-formed one is read here, in a loop that calls nothing (the decoder's hot loops
+    // inline it: a time difference takes two bytes or more); svarintLong reads anything else
+    // again, to say what is wrong with it.
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    // 256: past the end.
+    let b = buf[p++] ?? 256;
+    const negative = (b & 1) === 1;
+    let m = (b >> 1) & 63;
+    let mul = 64;
+    while (b >= 128 && b < 256 && p - start < 1 + MAX_VARINT_BYTES) {
+      b = buf[p++] ?? 256;
+      m += (b & 127) * mul;
+      mul *= 128;
     }
-    return this.svarintLong();
+    if (b < 128 && m <= Number.MAX_SAFE_INTEGER && !(negative && m === 0)) {
+      this.pos = p;
+      return negative ? -m : m;
+    }
+    throw this.svarintError();
+  }
+
+  /** The error svarintLong meets at the malformed signed varint that svarint refused. */
+  private svarintError(): Error {
+    try {
+      return new Error(`svarint refused the signed varint ${this.svarintLong()} at byte ${this.pos}`);
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
   }
 
   private svarintLong(): number {

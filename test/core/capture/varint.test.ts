@@ -270,16 +270,6 @@ describe('ByteSink / ByteSource', () => {
     assert.throws(() => src.byte(), ColumnFormatError);
   });
 
-  it('starts at a given byte and tells how far it has read', () => {
-    const src = new ByteSource(Uint8Array.of(0xff, 0xac, 0x02, 0x03), 'req', 1);
-    assert.equal(src.position, 1);
-    assert.equal(src.uvarint(), 300);
-    assert.equal(src.position, 3);
-    assert.equal(src.svarint(), -1);
-    assert.equal(src.atEnd, true);
-    assert.throws(() => new ByteSource(Uint8Array.of(0x80), 'req', 0).svarint(), /column "req": ends early at byte 1 of 1/);
-  });
-
   it('does not move past a byte it failed to read', () => {
     const src = new ByteSource(new Uint8Array(0), 'x');
     assert.throws(() => src.uvarint(), ColumnFormatError);
