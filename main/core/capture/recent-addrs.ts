@@ -101,12 +101,12 @@ const IDENTITY_ORDER = 0o76543210;
  * `sources[cols[j] & 7]` when a miss, and goes to `dest[index[j]]`. Throws ColumnFormatError on
  * malformed columns.
  *
- * This is the decoder's hottest loop, so it is written for V8 to keep it in registers: one loop
- * over the tags, no call on the way back to its top (ByteSource.svarint inlines), RECENT and
- * MISS_TAG written as their value 8. A column's recent list is kept as 8 value slots that never
- * move and its order as 8 fields of 3 bits, field r holding the slot of the r-th most recent
- * value: moving entry r to the front is then a few shifts whatever r is, where moving the values
- * cost a loop and a mispredicted branch per address.
+ * This is the decoder's hottest loop: one loop over the tags that calls nothing on the way back
+ * to its top (ByteSource.svarint inlines), with RECENT and MISS_TAG written as their value 8. A
+ * column's recent list is kept as 8 value slots that never move and its order as 8 fields of
+ * 3 bits, field r holding the slot of the r-th most recent value: moving entry r to the front is
+ * then a few shifts whatever r is, where moving the values cost a loop and a mispredicted branch
+ * per address.
  */
 export function readAddrs(atag: Uint8Array, sources: readonly ByteSource[], cols: Uint8Array, index: Int32Array, n: number, dest: Float64Array): void {
   const slots = new Float64Array(sources.length * 8);
