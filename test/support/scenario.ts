@@ -106,9 +106,22 @@ export interface Analysis {
   readonly summary: AnalysisSummary;
 }
 
-export function analyze(events: readonly CaptureEvent[], h: CaptureHeader = header(), horizonNs = 1_000_000, withdrawable?: number): Analysis {
+/** How `analyze` feeds the analyzer: evidence or not, and events in batches of these sizes (cycled) or all at once. */
+export interface FeedOptions {
+  readonly evidence?: boolean;
+  readonly batchSizes?: readonly number[];
+}
+
+export function analyze(
+  events: readonly CaptureEvent[],
+  h: CaptureHeader = header(),
+  horizonNs = 1_000_000,
+  withdrawable?: number,
+  feed: FeedOptions = {},
+): Analysis {
   const walks: WalkRecord[] = [];
-  const a = new Analyzer(h, { rules: defaultRules(), reorderHorizonNs: horizonNs, ...(withdrawable === undefined ? {} : { withdrawable }) }, (w) => {
+  const options = { rules: defaultRules(), reorderHorizonNs: horizonNs, evidence: feed.evidence ?? true, ...(withdrawable === undefined ? {} : { withdrawable }) };
+  const a = new Analyzer(h, options, (w) => {
     // A record with an index already seen replaces it (a withdrawn verdict).
     const at = walks.findIndex((x) => x.index === w.index && x.rule === w.rule);
     if (at >= 0) {
@@ -117,7 +130,16 @@ export function analyze(events: readonly CaptureEvent[], h: CaptureHeader = head
       walks.push(w);
     }
   });
-  a.push(events);
+  const sizes = feed.batchSizes ?? [];
+  if (sizes.length === 0) {
+    a.push(events);
+  } else {
+    for (let from = 0, k = 0; from < events.length; k++) {
+      const n = Math.max(1, sizes[k % sizes.length] ?? 1);
+      a.push(events.slice(from, from + n));
+      from += n;
+    }
+  }
   a.finish();
   return { walks, summary: a.tally.summary() };
 }

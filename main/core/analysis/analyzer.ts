@@ -93,6 +93,8 @@ interface PendingWalk {
   readonly closedAt: number;
 }
 
+const NO_OPS: readonly ObservedOp[] = Object.freeze([]);
+
 /** Codes in columns were checked when decoded. */
 function siteOf(code: number): WalkSite {
   const s = WALK_SITES[code];
@@ -695,7 +697,10 @@ export class Analyzer {
     const end = Math.max(start, w.end ?? start);
     const closedAt = Math.max(end, this.reorder.lastReleased, this.lastClosedAt);
     this.lastClosedAt = closedAt;
-    const p: PendingWalk = { window: w, walkProof: a.walkProof, lock: a.lock, start, end, closedAt };
+    // Without evidence, the walk waits without its lock operations (they were assessed already):
+    // walks wait a horizon or more, and what they hold is what garbage collection must copy.
+    const window = this.assessOptions.evidence || w.ops.length === 0 ? w : { ...w, ops: NO_OPS };
+    const p: PendingWalk = { window, walkProof: a.walkProof, lock: a.lock, start, end, closedAt };
     this.pending.push(p);
     if (this.pending.length - this.pendingHead > this.maxPending) {
       this.resolveOldest(`no probe-miss reading within ${this.maxPending} walks after this window`);

@@ -45,6 +45,12 @@ export interface AssessOptions {
 /** The evidence list of a walk assessed without evidence. */
 export const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
 
+/** Span proofs without evidence are all alike: shared, as walks wait a horizon before their verdict. */
+const BARE_SPAN: { readonly [S in 'held' | 'not_held']: LockAtWalk } = {
+  held: Object.freeze({ state: 'held', proof: 'span_between_snapshots', needsCompleteness: true, evidence: NO_EVIDENCE }),
+  not_held: Object.freeze({ state: 'not_held', proof: 'span_between_snapshots', needsCompleteness: true, evidence: NO_EVIDENCE }),
+};
+
 
 function unknown(reason: UnknownReason, detail: string, evidence: readonly Evidence[]): LockAtWalk {
   return { state: 'unknown', reason, detail, evidence };
@@ -208,7 +214,7 @@ export function assessWalk(w: ObservedWindow, o: AssessOptions): WalkAssessment 
   if (span.state === 'unknown') {
     return { kind: 'walk', walkProof, lock: unknown('state_unknown', span.detail, evidence) };
   }
-  return { kind: 'walk', walkProof, lock: { state: span.state, proof: 'span_between_snapshots', needsCompleteness: true, evidence } };
+  return { kind: 'walk', walkProof, lock: add === undefined ? BARE_SPAN[span.state] : { state: span.state, proof: 'span_between_snapshots', needsCompleteness: true, evidence } };
 }
 
 type Span =

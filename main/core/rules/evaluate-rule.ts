@@ -1,16 +1,29 @@
 /** Turns the lock state at a walk into a verdict under a rule's requirement (three-valued). */
 import type { LockAtWalk } from '../analysis/assess-walk.js';
-import type { Evidence, Verdict } from '../analysis/verdict.js';
+import { NO_EVIDENCE } from '../analysis/assess-walk.js';
+import type { Evidence, LockProof, Verdict } from '../analysis/verdict.js';
 import type { LockRequirement, LockRole } from './rule.js';
+
+/** Definite verdicts without evidence are all alike: shared, so that a summary makes none per walk. */
+const BARE: { readonly [V in 'HELD' | 'NOT_HELD']: { readonly [P in LockProof]: Verdict } } = {
+  HELD: {
+    owner_at_walk: Object.freeze({ verdict: 'HELD', proof: 'owner_at_walk', evidence: NO_EVIDENCE }),
+    span_between_snapshots: Object.freeze({ verdict: 'HELD', proof: 'span_between_snapshots', evidence: NO_EVIDENCE }),
+  },
+  NOT_HELD: {
+    owner_at_walk: Object.freeze({ verdict: 'NOT_HELD', proof: 'owner_at_walk', evidence: NO_EVIDENCE }),
+    span_between_snapshots: Object.freeze({ verdict: 'NOT_HELD', proof: 'span_between_snapshots', evidence: NO_EVIDENCE }),
+  },
+};
 
 export function evaluateRequirement(req: LockRequirement, lockAt: (role: LockRole) => LockAtWalk): Verdict {
   if ('held' in req) {
     const a = lockAt(req.held);
     switch (a.state) {
       case 'held':
-        return { verdict: 'HELD', proof: a.proof, evidence: a.evidence };
+        return a.evidence.length === 0 ? BARE.HELD[a.proof] : { verdict: 'HELD', proof: a.proof, evidence: a.evidence };
       case 'not_held':
-        return { verdict: 'NOT_HELD', proof: a.proof, evidence: a.evidence };
+        return a.evidence.length === 0 ? BARE.NOT_HELD[a.proof] : { verdict: 'NOT_HELD', proof: a.proof, evidence: a.evidence };
       case 'unknown':
         return { verdict: 'UNKNOWN', reason: a.reason, detail: a.detail, evidence: a.evidence };
     }

@@ -2,13 +2,15 @@
  * Randomized runs of the linked-NOP model through the analyzer, with injected probe misses and
  * losses and reorder horizons small enough to make many events late: whatever happens, a patched
  * kernel never yields NOT_HELD, an unpatched one never HELD, no walk is lost or counted twice
- * without a loss to explain it, and the counts agree with the records.
+ * without a loss to explain it, and the counts agree with the records. The same events without
+ * evidence and fed in random batches give the same verdicts and summary.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LinkedNopOptions } from '../../../main/core/synthetic/linked-nop-model.js';
 import { linkedNopEvents, linkedNopHeader } from '../../../main/core/synthetic/linked-nop-model.js';
 import type { CaptureEvent } from '../../../main/core/capture/events.js';
+import type { WalkRecord } from '../../../main/core/analysis/verdict.js';
 import { mulberry32 } from '../../support/prng.js';
 import { analyze } from '../../support/scenario.js';
 
@@ -45,6 +47,15 @@ describe('model fuzz: verdicts are never wrong, whatever the order, losses and m
       }
       assert.deepEqual(rule.verdicts, fromRecords);
       assert.equal(rule.walks, a.walks.length);
+      // Without evidence, and fed in random batches, the analysis decides exactly the same.
+      const bare = analyze(events, linkedNopHeader(o, 'fuzz'), horizon, undefined, {
+        evidence: false,
+        batchSizes: Array.from({ length: 7 }, () => r.int(1, 3000)),
+      });
+      assert.deepEqual(bare.summary, a.summary);
+      const strip = (w: WalkRecord): unknown => ({ ...w, verdict: { ...w.verdict, evidence: [] } });
+      assert.deepEqual(bare.walks.map(strip), a.walks.map(strip));
+      assert.ok(bare.walks.every((w) => w.verdict.evidence.length === 0));
       const expected = o.chains * (o.chainLength - 1);
       if (injectLoss === 0) {
         assert.equal(a.walks.length, expected, 'walks lost or counted twice');
