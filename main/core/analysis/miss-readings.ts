@@ -20,9 +20,24 @@ export type MissCheck =
   | { readonly kind: 'no_reading_before'; readonly probe: number }
   | { readonly kind: 'wait' };
 
+/**
+ * The readings a clean check used, as bounds: a window whose start lies in (maxBefore, minNext]
+ * and whose end lies in [maxPrevOfAfter, minAfter) is bracketed by the very same readings of
+ * every probe, so its check has the same answer (consecutive walks nearly always are).
+ */
+interface CleanBounds {
+  readonly maxBefore: number;
+  readonly minNext: number;
+  readonly maxPrevOfAfter: number;
+  readonly minAfter: number;
+  readonly result: MissCheck;
+}
+
 export class MissReadings {
   /** Per probe, readings in time order. */
   private readonly readings = new Map<number, Reading[]>();
+  /** The last clean check's bounds; forgotten whenever the readings change. */
+  private clean: CleanBounds | undefined;
 
   constructor(private readonly probes: readonly number[]) {}
 
@@ -31,6 +46,7 @@ export class MissReadings {
    * interval between its neighbours is returned: checks already made across it may now differ.
    */
   add(probe: number, ts: RelNs, missed: number): { readonly from: number; readonly to: number } | undefined {
+    this.clean = undefined;
     let list = this.readings.get(probe);
     if (list === undefined) {
       list = [];
@@ -49,8 +65,14 @@ export class MissReadings {
 
   /** Whether any counted probe missed hits during [start, end]; `wait` until readings cover `end`. */
   check(start: number, end: number): MissCheck {
+    const c = this.clean;
+    if (c !== undefined && c.maxBefore < start && start <= c.minNext && c.maxPrevOfAfter <= end && end < c.minAfter) {
+      return c.result;
+    }
     let from = -Infinity;
     let to = Infinity;
+    let minNext = Infinity;
+    let maxPrevOfAfter = -Infinity;
     for (const p of this.probes) {
       const list = this.readings.get(p) ?? [];
       const b = lastBefore(list, start);
@@ -75,12 +97,17 @@ export class MissReadings {
       }
       from = Math.max(from, before.ts);
       to = Math.min(to, after.ts);
+      minNext = Math.min(minNext, list[b + 1]?.ts ?? after.ts);
+      maxPrevOfAfter = Math.max(maxPrevOfAfter, list[a - 1]?.ts ?? before.ts);
     }
-    return { kind: 'clean', probes: this.probes.length, from, to };
+    const result: MissCheck = { kind: 'clean', probes: this.probes.length, from, to };
+    this.clean = { maxBefore: from, minNext, maxPrevOfAfter, minAfter: to, result };
+    return result;
   }
 
   /** Drops readings no window can need: all but the last one strictly before `oldestStart`. */
   trim(oldestStart: number): void {
+    this.clean = undefined;
     for (const list of this.readings.values()) {
       const keepFrom = lastBefore(list, oldestStart);
       if (keepFrom > 0) {
