@@ -29,6 +29,8 @@ import { planCoverage } from './plan-coverage.js';
 import { DEFAULT_WITHDRAWABLE, GivenVerdicts } from './given-verdicts.js';
 import { combineNested, findLastIndex } from './nested-windows.js';
 import { ReorderBuffer } from './reorder-buffer.js';
+import type { Waiting } from './waiting-walks.js';
+import { WaitingWalks } from './waiting-walks.js';
 import { TimingStats } from './timing-stats.js';
 import type { WalkProof, WalkRecord } from './verdict.js';
 
@@ -83,7 +85,7 @@ const TRIM_EVERY = 32;
 /** Returns timed this much before their entry on the same task are taken for clock skew. */
 const ORPHAN_SKEW_NS = 1_000;
 
-interface PendingWalk {
+interface PendingWalk extends Waiting {
   readonly window: ObservedWindow;
   walkProof: WalkProof | undefined;
   lock: LockAtWalk;
@@ -137,8 +139,7 @@ export class Analyzer {
   /** Per task, the last window closed because the task entered again before it returned. */
   private readonly missingReturns = new Map<number, MissingReturn[]>();
   private readonly orphanExits = new Map<number, { readonly site: WalkSite; readonly req: Addr; readonly pending: PendingWalk }>();
-  private readonly pending: PendingWalk[] = [];
-  private pendingHead = 0;
+  private readonly pending = new WaitingWalks<PendingWalk>();
   /** The oldest waiting walk needs a miss reading newer than any seen: nothing moves until one comes. */
   private awaitingReading = false;
   private lossUntil = -Infinity;
@@ -399,7 +400,7 @@ export class Analyzer {
       if (orphan.site === e.site && orphan.req === e.req && e.ts - p.end <= ORPHAN_SKEW_NS) {
         // The return came first in time (clock skew between CPUs): one window, counted once,
         // whose clock readings contradict each other.
-        if (this.isPending(p)) {
+        if (!p.done) {
           p.lock = {
             state: 'unknown',
             reason: 'conflicting_evidence',
@@ -507,22 +508,20 @@ export class Analyzer {
    * already closed but not yet judged: merge into that walk. Returns whether it found one.
    */
   private mergeIntoWaiting(tid: number, req: Addr, innerStart: number, inner: WalkAssessment): boolean {
-    for (let i = this.pending.length - 1; i >= this.pendingHead; i--) {
-      const p = this.pending[i];
-      if (p === undefined || p.closedAt < innerStart - this.horizon) {
-        break;
-      }
+    let found = false;
+    this.pending.newestSince(innerStart - this.horizon, tid, (p) => {
       const w = p.window;
-      if (w.tid === tid && w.req === req && w.site !== 'io_req_find_next' && p.start <= innerStart && innerStart <= p.end + ORPHAN_SKEW_NS) {
+      if (w.req === req && w.site !== 'io_req_find_next' && p.start <= innerStart && innerStart <= p.end + ORPHAN_SKEW_NS) {
         const merged = combineNested({ kind: 'walk', walkProof: p.walkProof, lock: p.lock }, inner);
         if (merged.kind === 'walk') {
           p.lock = merged.lock;
           p.walkProof = merged.walkProof;
         }
-        return true;
+        found = true;
       }
-    }
-    return false;
+      return found;
+    });
+    return found;
   }
 
   /**
@@ -544,20 +543,14 @@ export class Analyzer {
         }
       }
     }
-    // Pending walks are queued in the order their windows closed: scan back from the newest until
-    // one closed before the interval began (it, and every one before it, ended before `from`).
-    for (let i = this.pending.length - 1; i >= this.pendingHead; i--) {
-      const p = this.pending[i];
-      if (p === undefined || p.closedAt < from) {
-        break;
-      }
-      if (
-        p.window.source === 'raw' && p.end >= from && p.start <= to && (tid === undefined || p.window.tid === tid) &&
-        p.lock.state !== 'unknown' && p.lock.needsCompleteness
-      ) {
+    // Waiting walks are queued in the order their windows closed: back from the newest until one
+    // closed before the interval began (it, and every one before it, ended before `from`).
+    this.pending.newestSince(from, tid, (p) => {
+      if (p.window.source === 'raw' && p.end >= from && p.start <= to && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
         p.lock = { state: 'unknown', reason: taint.reason, detail: taint.detail, evidence: p.lock.evidence };
       }
-    }
+      return false;
+    });
   }
 
   private late(e: CaptureEvent, lastReleased: number): void {
@@ -637,7 +630,7 @@ export class Analyzer {
     if (missing !== undefined) {
       // Its window was already closed (and counted) when the task entered again: name the cause.
       const p = missing.pending;
-      if (p !== undefined && this.isPending(p) && p.lock.state === 'unknown' && p.lock.reason === 'return_missing') {
+      if (p !== undefined && !p.done && p.lock.state === 'unknown' && p.lock.reason === 'return_missing') {
         p.lock = { ...p.lock, reason: 'late_events', detail: `its return (${e.ts} ns) arrived ${formatDuration(lateness)} late` };
       }
       return;
@@ -700,25 +693,16 @@ export class Analyzer {
     // Without evidence, the walk waits without its lock operations (they were assessed already):
     // walks wait a horizon or more, and what they hold is what garbage collection must copy.
     const window = this.assessOptions.evidence || w.ops.length === 0 ? w : { ...w, ops: NO_OPS };
-    const p: PendingWalk = { window, walkProof: a.walkProof, lock: a.lock, start, end, closedAt };
+    const p: PendingWalk = { window, tid: w.tid, walkProof: a.walkProof, lock: a.lock, start, end, closedAt, done: false };
     this.pending.push(p);
-    if (this.pending.length - this.pendingHead > this.maxPending) {
+    if (this.pending.size > this.maxPending) {
       this.resolveOldest(`no probe-miss reading within ${this.maxPending} walks after this window`);
     }
     return p;
   }
 
-  private isPending(p: PendingWalk): boolean {
-    for (let i = this.pendingHead; i < this.pending.length; i++) {
-      if (this.pending[i] === p) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private resolveOldest(detail: string): void {
-    const p = this.pending[this.pendingHead];
+    const p = this.pending.shift();
     if (p === undefined) {
       return;
     }
@@ -726,7 +710,6 @@ export class Analyzer {
       p.lock = { state: 'unknown', reason: 'no_miss_reading', detail, evidence: p.lock.evidence };
     }
     this.emit(p);
-    this.pendingHead++;
   }
 
   /**
@@ -739,12 +722,8 @@ export class Analyzer {
       return;
     }
     const settledUntil = this.reorder.lastReleased - this.horizon;
-    while (this.pendingHead < this.pending.length) {
-      const p = this.pending[this.pendingHead];
-      if (p === undefined) {
-        break;
-      }
-      if (!atEnd && p.end > settledUntil && this.pending.length - this.pendingHead <= SETTLE_CAP) {
+    for (let p = this.pending.oldest(); p !== undefined; p = this.pending.oldest()) {
+      if (!atEnd && p.end > settledUntil && this.pending.size <= SETTLE_CAP) {
         break;
       }
       if (p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
@@ -784,12 +763,8 @@ export class Analyzer {
             break;
         }
       }
+      this.pending.shift();
       this.emit(p);
-      this.pendingHead++;
-    }
-    if (this.pendingHead > 4096 && this.pendingHead * 2 > this.pending.length) {
-      this.pending.splice(0, this.pendingHead);
-      this.pendingHead = 0;
     }
   }
 
@@ -798,10 +773,7 @@ export class Analyzer {
    * than a waiting walk, an open window, or the next event to be released.
    */
   private trimReadings(): void {
-    let oldest = this.reorder.lastReleased;
-    for (let i = this.pendingHead; i < this.pending.length; i++) {
-      oldest = Math.min(oldest, this.pending[i]?.start ?? oldest);
-    }
+    let oldest = this.pending.min((p) => p.start, this.reorder.lastReleased);
     for (const stack of this.open.values()) {
       for (const w of stack) {
         oldest = Math.min(oldest, w.enter.ts);
