@@ -85,8 +85,22 @@ const TRIM_EVERY = 32;
 /** Returns timed this much before their entry on the same task are taken for clock skew. */
 const ORPHAN_SKEW_NS = 1_000;
 
+/**
+ * A walk waiting for its verdict: what its record needs of the window, flat (walks wait a horizon
+ * or more, so each object they hold is one that garbage collection must copy).
+ */
 interface PendingWalk extends Waiting {
-  readonly window: ObservedWindow;
+  readonly source: ObservedWindow['source'];
+  readonly site: WalkSite;
+  /** The window's own start and end (undefined when not seen). */
+  readonly windowStart: RelNs | undefined;
+  readonly windowEnd: RelNs | undefined;
+  readonly cpu: number;
+  readonly task: Addr;
+  readonly req: Addr;
+  readonly ctx: Addr;
+  readonly lockAddr: Addr;
+  readonly next: Addr | undefined;
   walkProof: WalkProof | undefined;
   lock: LockAtWalk;
   readonly start: number;
@@ -94,8 +108,6 @@ interface PendingWalk extends Waiting {
   /** Stream time (last released) when its window closed: never decreases along the queue, and is never before `end`. */
   readonly closedAt: number;
 }
-
-const NO_OPS: readonly ObservedOp[] = Object.freeze([]);
 
 /** Codes in columns were checked when decoded. */
 function siteOf(code: number): WalkSite {
@@ -510,8 +522,7 @@ export class Analyzer {
   private mergeIntoWaiting(tid: number, req: Addr, innerStart: number, inner: WalkAssessment): boolean {
     let found = false;
     this.pending.newestSince(innerStart - this.horizon, tid, (p) => {
-      const w = p.window;
-      if (w.req === req && w.site !== 'io_req_find_next' && p.start <= innerStart && innerStart <= p.end + ORPHAN_SKEW_NS) {
+      if (p.req === req && p.site !== 'io_req_find_next' && p.start <= innerStart && innerStart <= p.end + ORPHAN_SKEW_NS) {
         const merged = combineNested({ kind: 'walk', walkProof: p.walkProof, lock: p.lock }, inner);
         if (merged.kind === 'walk') {
           p.lock = merged.lock;
@@ -546,7 +557,7 @@ export class Analyzer {
     // Waiting walks are queued in the order their windows closed: back from the newest until one
     // closed before the interval began (it, and every one before it, ended before `from`).
     this.pending.newestSince(from, tid, (p) => {
-      if (p.window.source === 'raw' && p.end >= from && p.start <= to && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
+      if (p.source === 'raw' && p.end >= from && p.start <= to && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
         p.lock = { state: 'unknown', reason: taint.reason, detail: taint.detail, evidence: p.lock.evidence };
       }
       return false;
@@ -690,10 +701,10 @@ export class Analyzer {
     const end = Math.max(start, w.end ?? start);
     const closedAt = Math.max(end, this.reorder.lastReleased, this.lastClosedAt);
     this.lastClosedAt = closedAt;
-    // Without evidence, the walk waits without its lock operations (they were assessed already):
-    // walks wait a horizon or more, and what they hold is what garbage collection must copy.
-    const window = this.assessOptions.evidence || w.ops.length === 0 ? w : { ...w, ops: NO_OPS };
-    const p: PendingWalk = { window, tid: w.tid, walkProof: a.walkProof, lock: a.lock, start, end, closedAt, done: false };
+    const p: PendingWalk = {
+      source: w.source, site: w.site, windowStart: w.start, windowEnd: w.end, cpu: w.cpu, tid: w.tid, task: w.task, req: w.req,
+      ctx: w.ctx, lockAddr: w.lock, next: w.next, walkProof: a.walkProof, lock: a.lock, start, end, closedAt, done: false,
+    };
     this.pending.push(p);
     if (this.pending.size > this.maxPending) {
       this.resolveOldest(`no probe-miss reading within ${this.maxPending} walks after this window`);
@@ -788,11 +799,10 @@ export class Analyzer {
   }
 
   private emit(p: PendingWalk): void {
-    const w = p.window;
     const index = this.nextIndex++;
     const records: WalkRecord[] = [];
     for (const rule of this.options.rules) {
-      if (!rule.sites.includes(w.site)) {
+      if (!rule.sites.includes(p.site)) {
         continue;
       }
       const lockAt = (role: LockRole): LockAtWalk =>
@@ -801,15 +811,15 @@ export class Analyzer {
           : { state: 'unknown', reason: 'lock_not_traced', detail: `this capture does not trace ${role}`, evidence: p.lock.evidence };
       const verdict = evaluateRequirement(rule.requires, lockAt);
       const record: WalkRecord = {
-        index, rule: rule.id, site: w.site, start: (w.start ?? p.start) as RelNs, end: w.end, cpu: w.cpu, tid: w.tid,
-        task: w.task, req: w.req, ctx: w.ctx, lock: w.lock, next: w.next ?? (0 as Addr), walkProof: p.walkProof, verdict,
+        index, rule: rule.id, site: p.site, start: (p.windowStart ?? p.start) as RelNs, end: p.windowEnd, cpu: p.cpu, tid: p.tid,
+        task: p.task, req: p.req, ctx: p.ctx, lock: p.lockAddr, next: p.next ?? (0 as Addr), walkProof: p.walkProof, verdict,
       };
       this.tally.walk(record);
       this.onWalk(record);
       records.push(record);
     }
-    if (w.source === 'raw' && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
-      this.given.add(p.start, p.end, p.closedAt, w.tid, records);
+    if (p.source === 'raw' && p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
+      this.given.add(p.start, p.end, p.closedAt, p.tid, records);
     }
   }
 }
