@@ -266,38 +266,57 @@ class GroupHistograms {
 /** Inner maps of tasks with nothing pending are dropped only past this many tasks (not at every event). */
 const SWEEP_TASKS = 1024;
 
+/** Locks one task can have a pending time for; past it the oldest is forgotten (a statistic is lost, never a verdict). */
+const MAX_LOCKS_PER_TASK = 64;
+
 /** A time per (task, lock), without building a string key per event. */
 class TaskLockTimes {
-  private readonly byTask = new Map<number, Map<Addr, number>>();
+  /** Per task, pairs [lock, time, lock, time, ...]: a task waits on or holds few locks at once. */
+  private readonly byTask = new Map<number, number[]>();
   private sweepAt = SWEEP_TASKS;
 
   set(tid: number, lock: Addr, ts: number): void {
-    let m = this.byTask.get(tid);
-    if (m === undefined) {
-      m = new Map();
-      this.byTask.set(tid, m);
+    let pairs = this.byTask.get(tid);
+    if (pairs === undefined) {
+      pairs = [];
+      this.byTask.set(tid, pairs);
     }
-    m.set(lock, ts);
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === lock) {
+        pairs[i + 1] = ts;
+        return;
+      }
+    }
+    if (pairs.length >= 2 * MAX_LOCKS_PER_TASK) {
+      pairs.splice(0, 2); // statistics only: the oldest is forgotten
+    }
+    pairs.push(lock, ts);
   }
 
   /** The time stored for (tid, lock), removing it. */
   take(tid: number, lock: Addr): number | undefined {
-    const m = this.byTask.get(tid);
-    const v = m?.get(lock);
-    if (m !== undefined && v !== undefined) {
-      m.delete(lock);
-      if (this.byTask.size > this.sweepAt) {
-        this.sweep();
-        this.sweepAt = Math.max(SWEEP_TASKS, 2 * this.byTask.size);
+    const pairs = this.byTask.get(tid);
+    if (pairs === undefined) {
+      return undefined;
+    }
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === lock) {
+        const v = pairs[i + 1];
+        pairs.splice(i, 2);
+        if (this.byTask.size > this.sweepAt) {
+          this.sweep();
+          this.sweepAt = Math.max(SWEEP_TASKS, 2 * this.byTask.size);
+        }
+        return v;
       }
     }
-    return v;
+    return undefined;
   }
 
-  /** Drops the maps of tasks with nothing pending (tasks come and go). */
+  /** Forgets tasks with nothing pending (tasks come and go). */
   private sweep(): void {
-    for (const [tid, m] of this.byTask) {
-      if (m.size === 0) {
+    for (const [tid, pairs] of this.byTask) {
+      if (pairs.length === 0) {
         this.byTask.delete(tid);
       }
     }
