@@ -105,7 +105,7 @@ export function memberOffsetIn(btf: Btf, containerId: number, path: readonly str
       }
       current = inner.value;
     }
-    const hit = findMember(btf, current, name, new Map(), 0);
+    const hit = findMember(btf, current, name, new Map(), new Set());
     if (!hit.ok) {
       return hit;
     }
@@ -165,19 +165,30 @@ interface Hit {
 }
 
 /** The member named `name` of `id`, directly or inside its anonymous structs and unions. */
-function findMember(btf: Btf, id: number, name: string, memo: Map<number, Hit | null>, depth: number): Result<Hit | null, BtfQueryError> {
+function findMember(btf: Btf, id: number, name: string, memo: Map<number, Hit | null>, open: Set<number>): Result<Hit | null, BtfQueryError> {
   const known = memo.get(id);
   if (known !== undefined) {
     return ok(known);
   }
-  if (depth > MAX_TYPE_DEPTH) {
+  if (open.has(id) || open.size > MAX_TYPE_DEPTH) {
     return err({ code: 'reference_loop', typeId: id, offset: btf.recordOffset(id) });
+  }
+  const kind = btf.kind(id);
+  if (kind !== BTF_KIND.STRUCT && kind !== BTF_KIND.UNION) {
+    return ok(null);
   }
   const t = typeAt(btf, id);
   if (t.kind !== 'struct' && t.kind !== 'union') {
     return ok(null);
   }
-  let found: Hit | null = t.members.filter((m) => m.name === name).map((m) => ({ member: m, bitOffset: m.bitOffset }))[0] ?? null;
+  let found: Hit | null = null;
+  for (const m of t.members) {
+    if (m.name === name) {
+      found = { member: m, bitOffset: m.bitOffset };
+      break;
+    }
+  }
+  open.add(id);
   for (const m of t.members) {
     if (found !== null) {
       break;
@@ -187,16 +198,19 @@ function findMember(btf: Btf, id: number, name: string, memo: Map<number, Hit | 
     }
     const inner = skipQualifiers(btf, m.type);
     if (!inner.ok) {
+      open.delete(id);
       return inner;
     }
-    const sub = findMember(btf, inner.value, name, memo, depth + 1);
+    const sub = findMember(btf, inner.value, name, memo, open);
     if (!sub.ok) {
+      open.delete(id);
       return sub;
     }
     if (sub.value !== null) {
       found = { member: sub.value.member, bitOffset: m.bitOffset + sub.value.bitOffset };
     }
   }
+  open.delete(id);
   memo.set(id, found);
   return ok(found);
 }

@@ -54,9 +54,8 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
 
 function asciiString(bytes: Uint8Array, start: number, end: number): string {
   let s = '';
-  const CHUNK = 4096;
-  for (let at = start; at < end; at += CHUNK) {
-    s += String.fromCharCode(...bytes.subarray(at, Math.min(end, at + CHUNK)));
+  for (let i = start; i < end; i++) {
+    s += String.fromCharCode(bytes[i] ?? 0);
   }
   return s;
 }

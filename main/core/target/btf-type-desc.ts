@@ -9,6 +9,7 @@ import { assertUnreachable } from '../util/assert-unreachable.js';
 import { err, ok, type Result } from '../util/result.js';
 import type { Btf } from './btf-data.js';
 import type { BtfQueryError } from './btf-error.js';
+import { BTF_KIND } from './btf-kinds.js';
 import { MAX_TYPE_DEPTH, typeAt } from './btf-types.js';
 
 export interface ParamDesc {
@@ -62,6 +63,18 @@ export function describeType(btf: Btf, id: number): Result<TypeDesc, BtfQueryErr
   };
 
   const build = (at: number, depth: number): TypeDesc | null => {
+    // Structs, unions and enums are named, not expanded: skip decoding their members.
+    switch (btf.kind(at)) {
+      case BTF_KIND.STRUCT:
+        return { kind: 'struct', name: btf.name(at), size: btf.sizeOrType(at), typeId: at };
+      case BTF_KIND.UNION:
+        return { kind: 'union', name: btf.name(at), size: btf.sizeOrType(at), typeId: at };
+      case BTF_KIND.ENUM:
+      case BTF_KIND.ENUM64:
+        return { kind: 'enum', name: btf.name(at), size: btf.sizeOrType(at), signed: btf.kindFlag(at) };
+      default:
+        break;
+    }
     const t = typeAt(btf, at);
     const wrap = (inner: number, make: (to: TypeDesc) => TypeDesc): TypeDesc | null => {
       const to = visit(inner, depth + 1);
