@@ -10,6 +10,7 @@ export { Btf } from './btf-data.js';
 export { type BtfParseError, type BtfQueryError, describeBtfParseError, describeBtfQueryError } from './btf-error.js';
 export { formatDeclaration, formatType } from './btf-format.js';
 export { BTF_KIND, kindName } from './btf-kinds.js';
+export { type MutexOwnerShape, mutexOwnerShape } from './btf-mutex.js';
 export { typesNamed } from './btf-names.js';
 export { type FunctionPrototype, type MemberLocation, formatPrototype, functionPrototype, memberOffset, memberOffsetIn, prototypeOf } from './btf-query.js';
 export { BTF_HEADER_BYTES, BTF_MAGIC, parseBtf } from './btf-reader.js';

@@ -17,6 +17,7 @@ import {
   functionPrototype,
   isPointerToStruct,
   memberOffset,
+  mutexOwnerShape,
   parseBtf,
   prototypeOf,
   resolveType,
@@ -149,6 +150,7 @@ for (const k of KERNELS) {
       assert.deepEqual(missing.error.available, k.mutexMembers);
       const counter = member(btf, 'atomic_long_t', 'counter');
       assert.equal(counter.size, 8);
+      assert.deepEqual(mutexOwnerShape(btf), { ok: true, value: { kind: 'owner_word', offset: 0, size: 8 } });
       const mutexId = owner.containerTypeId;
       assert.deepEqual(typeSize(btf, mutexId), { ok: true, value: k.mutexSize });
     });

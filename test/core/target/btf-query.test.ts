@@ -15,6 +15,7 @@ import {
   functionPrototype,
   isPointerToStruct,
   memberOffset,
+  mutexOwnerShape,
   parseBtf,
   resolveType,
   typeSize,
@@ -145,6 +146,39 @@ describe('memberOffset', () => {
     const e = failed(memberOffset(btf2, 'differs', ['a']));
     assert.deepEqual(e, { code: 'ambiguous', kind: 'struct or union', name: 'differs', typeIds: [second - 1, second, third] });
     assert.match(describeBtfQueryError(e), /3 different struct or union definitions named differs/);
+  });
+});
+
+describe('mutexOwnerShape', () => {
+  it('the common mutex: an atomic_long_t owner word', () => {
+    assert.deepEqual(mutexOwnerShape(miniKernel()), { ok: true, value: { kind: 'owner_word', offset: 0, size: 8 } });
+  });
+
+  it('PREEMPT_RT: struct mutex wraps an rt_mutex whose owner is a task pointer', () => {
+    const b = new BtfBuilder();
+    const u32 = b.int('unsigned int', 4);
+    const task = b.ptr(b.fwd('task_struct'));
+    const waiters = b.struct('rb_root_cached', 16, []);
+    const base = b.struct('rt_mutex_base', 32, [
+      { name: 'wait_lock', type: b.typedef('raw_spinlock_t', u32), bitOffset: 0 },
+      { name: 'waiters', type: waiters, bitOffset: 64 },
+      { name: 'owner', type: task, bitOffset: 192 },
+    ]);
+    b.struct('mutex', 32, [{ name: 'rtmutex', type: base, bitOffset: 0 }]);
+    assert.deepEqual(mutexOwnerShape(parsed(b)), { ok: true, value: { kind: 'rt_mutex', ownerOffset: 24, size: 8 } });
+  });
+
+  it('anything else is unknown, with what BTF shows', () => {
+    const old = new BtfBuilder();
+    old.struct('mutex', 16, [{ name: 'owner', type: old.ptr(old.fwd('task_struct')), bitOffset: 0 }]);
+    const r = mutexOwnerShape(parsed(old));
+    assert.ok(r.ok && r.value.kind === 'unknown');
+    assert.match(r.value.detail, /owner at byte 0, but it is struct task_struct \* \(8 bytes\)/);
+    const none = new BtfBuilder();
+    none.struct('mutex', 4, [{ name: 'count', type: none.int('int', 4), bitOffset: 0 }]);
+    const n = mutexOwnerShape(parsed(none));
+    assert.deepEqual(n, { ok: true, value: { kind: 'unknown', detail: 'struct mutex has no owner member (its members: count)' } });
+    assert.deepEqual(mutexOwnerShape(parsed(new BtfBuilder())), { ok: false, error: { code: 'no_such_type', kind: 'struct or union', name: 'mutex' } });
   });
 });
 
