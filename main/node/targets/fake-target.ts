@@ -4,7 +4,7 @@
  *
  *   const t = new FakeTarget({
  *     exec: { 'uname -r -v -m': { stdout: '6.1.0-56-amd64 #1 SMP … x86_64\n' } },
- *     files: { '/proc/kallsyms': kallsymsText },
+ *     files: { '/proc/kallsyms': kallsymsText, '/sys/kernel/tracing/available_events': { rootOnly: events } },
  *     root: 'sudo',
  *   });
  *
@@ -22,8 +22,8 @@ export type FakeAnswer =
   | { readonly stdout?: string | Uint8Array; readonly stderr?: string; readonly code?: number; readonly signal?: string }
   | { readonly error: TargetError };
 
-/** A file's bytes (text is UTF-8), or the error reading it gives. */
-export type FakeFile = string | Uint8Array | { readonly error: TargetError };
+/** A file's bytes (text is UTF-8), the same readable by root only (like tracefs), or the error reading it gives. */
+export type FakeFile = string | Uint8Array | { readonly rootOnly: string | Uint8Array } | { readonly error: TargetError };
 
 /** A long-running command: what it writes, then how it ends (or, with `untilStopped`, it runs until stop()). */
 export interface FakeProcess {
@@ -135,7 +135,18 @@ export class FakeTarget implements Target {
     if (typeof f === 'object' && 'error' in f) {
       return Promise.resolve(err(f.error));
     }
-    const b = bytes(f);
+    let content: string | Uint8Array;
+    if (typeof f === 'object' && 'rootOnly' in f) {
+      // Readable when the user is root, or through sudo when asked for root and sudo lets it.
+      const refusal = this.rootRefusal();
+      if ((this.script.root ?? 'root') !== 'root' && (!root || refusal !== undefined)) {
+        return Promise.resolve(err((root ? refusal : undefined) ?? { kind: 'permission', target: this.name, what: path }));
+      }
+      content = f.rootOnly;
+    } else {
+      content = f;
+    }
+    const b = bytes(content);
     if (b.length > o.maxBytes) {
       return Promise.resolve(err({ kind: 'output_too_large', target: this.name, command: `read ${path}`, limit: o.maxBytes }));
     }
