@@ -7,6 +7,7 @@ import { analyzeCommand, EXIT } from './commands/analyze-command.js';
 import { importCommand } from './commands/import-command.js';
 import type { InspectTarget } from './commands/inspect-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
+import { preflightCommand, targetFor } from './commands/preflight-command.js';
 import { CliError } from './cli-error.js';
 
 const USAGE = `usage:
@@ -16,6 +17,8 @@ const USAGE = `usage:
       one walk's timeline and evidence, or every event of one request address
   lockscope import FILE|- -o CAPTURE
       convert bpftrace output (text or -f json) of Lockscope's probe programs to a capture
+  lockscope preflight --target local [--json]
+      what the target offers for tracing, with what to do about each problem; exit 0 ready, 1 a check failed, 2 error
   lockscope help`;
 
 function out(text: string): void {
@@ -66,6 +69,16 @@ async function main(argv: readonly string[]): Promise<number> {
         throw new CliError('import needs -o CAPTURE: the capture file to write');
       }
       return importCommand(input, values.output, err);
+    }
+    case 'preflight': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { target: { type: 'string' }, json: { type: 'boolean', default: false } } });
+      if (positionals.length > 0) {
+        throw new CliError(`preflight takes no file; unexpected: ${positionals.join(' ')}`);
+      }
+      if (values.target === undefined) {
+        throw new CliError('preflight needs --target local');
+      }
+      return preflightCommand(targetFor(values.target), values.json, { out });
     }
     case undefined:
     case 'help':

@@ -1,0 +1,58 @@
+/**
+ * `lockscope preflight --target local [--json]`: what the target offers for tracing, check by
+ * check as each is known, each with what to do when it is not fine. Exit 0 when no check failed,
+ * 1 when one did, 2 on error (the target could not be used at all, bad options).
+ */
+import { formatCheck, formatPreflightHeader, formatPreflightSummary } from '../../core/report/format-preflight.js';
+import type { PreflightCheck } from '../../core/target/preflight-check.js';
+import type { TargetFacts } from '../../core/target/target-facts.js';
+import { CliError } from '../cli-error.js';
+import { LocalTarget } from '../targets/local-target.js';
+import type { PreflightOptions } from '../targets/preflight.js';
+import { preflight } from '../targets/preflight.js';
+import type { Target } from '../targets/target.js';
+
+export const PREFLIGHT_EXIT = { ready: 0, failed: 1, error: 2 } as const;
+
+export interface PreflightIo {
+  readonly out: (text: string) => void;
+}
+
+/** The target a `--target` value names. SSH targets are wired in with the SSH target itself. */
+export function targetFor(name: string): Target {
+  if (name === 'local') {
+    return new LocalTarget();
+  }
+  throw new CliError(`--target ${name}: only --target local is available so far`);
+}
+
+/** What `preflight --json` prints. */
+export function preflightJson(target: string, checks: readonly PreflightCheck[], facts: TargetFacts): string {
+  return JSON.stringify({ target, ready: !checks.some((c) => c.status === 'fail'), checks, facts }, null, 2);
+}
+
+export async function preflightCommand(target: Target, json: boolean, io: PreflightIo, o: PreflightOptions = {}): Promise<number> {
+  const checks: PreflightCheck[] = [];
+  let facts: TargetFacts | undefined;
+  if (!json) {
+    io.out(formatPreflightHeader(target.name));
+  }
+  for await (const item of preflight(target, o)) {
+    switch (item.kind) {
+      case 'check':
+        checks.push(item.check);
+        if (!json) {
+          io.out(formatCheck(item.check));
+        }
+        break;
+      case 'facts':
+        facts = item.facts;
+        break;
+    }
+  }
+  if (facts === undefined) {
+    throw new Error('preflight ended without its facts');
+  }
+  io.out(json ? preflightJson(target.name, checks, facts) : formatPreflightSummary(checks));
+  return checks.some((c) => c.status === 'fail') ? PREFLIGHT_EXIT.failed : PREFLIGHT_EXIT.ready;
+}
