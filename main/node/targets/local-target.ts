@@ -147,9 +147,16 @@ export class LocalTarget implements Target {
     }
     const what = displayArgv(argv);
     const r = await runLocal([...prefix, ...argv], { timeoutMs: o.timeoutMs, input: o.input, maxOutputBytes: o.maxOutputBytes, target: this.name, what });
-    // Through sudo, a missing program is sudo's "command not found" (exit 1), not ENOENT.
-    if (r.ok && prefix.length > 0 && r.value.code === 1 && /^sudo: .*command not found/m.test(r.value.stderr)) {
-      return err({ kind: 'not_found', target: this.name, what: `the program ${argv[0] ?? ''}` });
+    if (r.ok && prefix.length > 0 && r.value.code === 1) {
+      // Through sudo, a missing program is sudo's "command not found" (exit 1), not ENOENT.
+      if (/^sudo: .*command not found/m.test(r.value.stderr)) {
+        return err({ kind: 'not_found', target: this.name, what: `the program ${argv[0] ?? ''}` });
+      }
+      // The first `sudo -n true` rode on cached credentials that have expired since.
+      if (/^sudo: a password is required/m.test(r.value.stderr)) {
+        this.root = undefined;
+        return err({ kind: 'sudo_needs_password', target: this.name, user: currentUser(this.uid) });
+      }
     }
     return r;
   }

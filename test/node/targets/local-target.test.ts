@@ -174,6 +174,16 @@ describe('LocalTarget root through sudo -n (a stand-in sudo, acting as uid 1000)
     assert.equal(s.error.kind, 'sudo_needs_password');
   });
 
+  it('credentials that expire after the first sudo -n true: sudo_needs_password, not a failed command', async () => {
+    const sudo = join(dir, 'sudo-expiring');
+    // Lets `-n true` through once, then wants a password.
+    writeFileSync(sudo, ['#!/bin/sh', `if [ "$2" = true ]; then exit 0; fi`, "echo 'sudo: a password is required' >&2", 'exit 1', ''].join('\n'));
+    chmodSync(sudo, 0o755);
+    const r = await new LocalTarget({ uid: 1000, sudo }).exec(['id'], { root: true, timeoutMs: 5000 });
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'sudo_needs_password');
+  });
+
   it('no sudo, or a user sudo refuses: not_root', async () => {
     const none = await new LocalTarget({ uid: 1000, sudo: join(dir, 'no-sudo-here') }).exec(['id'], { root: true, timeoutMs: 5000 });
     assert.ok(!none.ok);
