@@ -45,7 +45,7 @@ function accepting(port: number): Promise<boolean> {
       c.destroy();
       resolve(true);
     });
-    c.once('error', () => resolve(false));
+    c.once('error', () => { resolve(false); });
   });
 }
 
