@@ -17,7 +17,7 @@ const USAGE = `usage:
       one walk's timeline and evidence, or every event of one request address
   lockscope import FILE|- -o CAPTURE
       convert bpftrace output (text or -f json) of Lockscope's probe programs to a capture
-  lockscope preflight --target local [--json]
+  lockscope preflight --target local|ssh://[user@]host[:port]|<ssh alias> [--ssh-config FILE] [--json]
       what the target offers for tracing, with what to do about each problem; exit 0 ready, 1 a check failed, 2 error
   lockscope help`;
 
@@ -71,14 +71,18 @@ async function main(argv: readonly string[]): Promise<number> {
       return importCommand(input, values.output, err);
     }
     case 'preflight': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { target: { type: 'string' }, json: { type: 'boolean', default: false } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { target: { type: 'string' }, 'ssh-config': { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
       if (positionals.length > 0) {
         throw new CliError(`preflight takes no file; unexpected: ${positionals.join(' ')}`);
       }
       if (values.target === undefined) {
-        throw new CliError('preflight needs --target local');
+        throw new CliError('preflight needs --target local, --target ssh://[user@]host[:port] or --target <ssh alias>');
       }
-      return preflightCommand(targetFor(values.target), values.json, { out });
+      return preflightCommand(targetFor(values.target, values['ssh-config']), values.json, { out });
     }
     case undefined:
     case 'help':

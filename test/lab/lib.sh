@@ -148,7 +148,7 @@ kernel_env() { echo "$LAB_KDIR/$1/kernel.env"; }
 lab_ssh_opts() {
   local port=$1
   printf '%s\n' -i "$LAB_SSH/labkey" -p "$port" \
-    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_SSH/known_hosts" -o GlobalKnownHostsFile=/dev/null \
     -o IdentitiesOnly=yes -o BatchMode=yes -o LogLevel=ERROR \
     -o ConnectTimeout=10 -o ServerAliveInterval=15 -o ServerAliveCountMax=4
 }
@@ -177,10 +177,20 @@ vm_pid() {
   fi
 }
 
-# Write $LAB_SSH/config with a Host entry per kernel (port from the running VM or the default).
+# Write $LAB_SSH/config with a Host entry per kernel (port from the running VM or the default),
+# and $LAB_SSH/known_hosts with the guests' host key (the lab put it there: it is trusted, and
+# strict host key checking stays on, as Lockscope's SSH target insists).
 write_ssh_config() {
-  local k port tmp
+  local k port tmp pub
   mkdir -p "$LAB_SSH"
+  pub="$(cut -d' ' -f1,2 "$LAB_SSH/ssh_host_ed25519_key.pub" 2>/dev/null || true)"
+  tmp="$(mktemp "$LAB_SSH/.known_hosts.XXXXXX")"
+  for k in "${LAB_KERNELS[@]}"; do
+    port="$(cat "$LAB_RUN/$k.port" 2>/dev/null || default_port "$k")"
+    [[ -z "$pub" ]] || echo "[127.0.0.1]:$port $pub"
+  done >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$LAB_SSH/known_hosts"
   tmp="$(mktemp "$LAB_SSH/.config.XXXXXX")"
   {
     echo "# Lockscope lab guests (written by test/lab/boot.sh). Use: ssh -F $LAB_SSH/config lab-sid"
@@ -193,8 +203,9 @@ Host lab-$k
   User root
   IdentityFile $LAB_SSH/labkey
   IdentitiesOnly yes
-  StrictHostKeyChecking no
-  UserKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+  UserKnownHostsFile $LAB_SSH/known_hosts
+  GlobalKnownHostsFile /dev/null
   LogLevel ERROR
   BatchMode yes
   ConnectTimeout 10

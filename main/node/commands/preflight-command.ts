@@ -7,6 +7,8 @@ import { formatCheck, formatPreflightHeader, formatPreflightSummary } from '../.
 import type { PreflightCheck } from '../../core/target/preflight-check.js';
 import type { TargetFacts } from '../../core/target/target-facts.js';
 import { CliError } from '../cli-error.js';
+import { parseTargetSpec } from '../../core/target/target-spec.js';
+import { SshTarget } from '../targets/ssh-target.js';
 import { LocalTarget } from '../targets/local-target.js';
 import type { PreflightOptions } from '../targets/preflight.js';
 import { preflight } from '../targets/preflight.js';
@@ -19,11 +21,17 @@ export interface PreflightIo {
 }
 
 /** The target a `--target` value names. SSH targets are wired in with the SSH target itself. */
-export function targetFor(name: string): Target {
-  if (name === 'local') {
-    return new LocalTarget();
+export function targetFor(name: string, sshConfig?: string): Target {
+  const spec = parseTargetSpec(name);
+  if (!spec.ok) {
+    throw new CliError(spec.error);
   }
-  throw new CliError(`--target ${name}: only --target local is available so far`);
+  switch (spec.value.kind) {
+    case 'local':
+      return new LocalTarget();
+    case 'ssh':
+      return new SshTarget(spec.value, sshConfig === undefined ? {} : { configFile: sshConfig });
+  }
 }
 
 /** What `preflight --json` prints. */

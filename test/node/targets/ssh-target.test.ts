@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { parseTargetSpec } from '../../../main/core/target/target-spec.js';
+import { collectPreflight } from '../../../main/node/targets/preflight.js';
+import { LocalTarget } from '../../../main/node/targets/local-target.js';
 import { SshTarget } from '../../../main/node/targets/ssh-target.js';
 import type { TargetError } from '../../../main/node/targets/target-error.js';
 import { describeTargetError } from '../../../main/node/targets/target-error.js';
@@ -115,6 +117,17 @@ describe('ssh target', { skip }, () => {
     const e = errorOf(await t.exec(['true'], { timeoutMs: 10_000 }));
     assert.equal(e.kind, 'auth_failed');
     assert.match(describeTargetError(e), /Permission denied/);
+  });
+
+  it('preflight runs over SSH and sees what a local preflight sees', async () => {
+    d.trust();
+    const remote = await collectPreflight(target(d));
+    const local = await collectPreflight(new LocalTarget());
+    assert.equal(remote.facts.kernel?.release, execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
+    assert.deepEqual(
+      remote.checks.map((c) => [c.id, c.status]),
+      local.checks.map((c) => [c.id, c.status]),
+    );
   });
 
   it('a closed port is unreachable', async () => {
