@@ -9,6 +9,8 @@ import type { TargetFacts } from '../../core/target/target-facts.js';
 import { CliError } from '../cli-error.js';
 import { parseTargetSpec } from '../../core/target/target-spec.js';
 import { SshTarget } from '../targets/ssh-target.js';
+import type { TargetError } from '../targets/target-error.js';
+import { describeTargetError } from '../targets/target-error.js';
 import { LocalTarget } from '../targets/local-target.js';
 import type { PreflightOptions } from '../targets/preflight.js';
 import { preflight } from '../targets/preflight.js';
@@ -39,7 +41,15 @@ export function preflightJson(target: string, checks: readonly PreflightCheck[],
   return JSON.stringify({ target, ready: !checks.some((c) => c.status === 'fail'), checks, facts }, null, 2);
 }
 
+/** Errors that mean the target cannot be used at all: no check could say anything true. */
+const UNREACHABLE: ReadonlySet<TargetError['kind']> = new Set(['unreachable', 'host_key_unknown', 'host_key_changed', 'auth_failed', 'bad_target', 'timeout']);
+
 export async function preflightCommand(target: Target, json: boolean, io: PreflightIo, o: PreflightOptions = {}): Promise<number> {
+  // Reach it first: a target that cannot be reached is one error, not a failed check per line.
+  const reach = await target.exec(['true'], { timeoutMs: 30_000 });
+  if (!reach.ok && UNREACHABLE.has(reach.error.kind)) {
+    throw new CliError(describeTargetError(reach.error));
+  }
   const checks: PreflightCheck[] = [];
   let facts: TargetFacts | undefined;
   if (!json) {

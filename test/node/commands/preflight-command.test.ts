@@ -63,10 +63,15 @@ describe('lockscope preflight', () => {
   it('exit 2 on bad options', () => {
     const none = lockscope('preflight');
     assert.equal(none.status, 2);
-    assert.match(none.stderr, /preflight needs --target local/);
-    const other = lockscope('preflight', '--target', 'ssh://somewhere');
-    assert.equal(other.status, 2);
-    assert.match(other.stderr, /only --target local/);
+    assert.match(none.stderr, /preflight needs --target local, --target ssh:/);
+    const bad = lockscope('preflight', '--target=-oProxyCommand=x');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--target "-oProxyCommand=x": .* not a host name or an ssh alias/);
+    // An unreachable target is one error line, not a failed check per line.
+    const away = lockscope('preflight', '--target', 'ssh://root@127.0.0.1:1');
+    assert.equal(away.status, 2);
+    assert.match(away.stderr, /cannot connect .*Connection refused/);
+    assert.equal(away.stdout, '');
     assert.equal(lockscope('preflight', '--target', 'local', 'extra').status, 2);
   });
 });
