@@ -13,7 +13,7 @@ import type { TargetError } from '../targets/target-error.js';
 import { describeTargetError } from '../targets/target-error.js';
 import { LocalTarget } from '../targets/local-target.js';
 import type { PreflightOptions } from '../targets/preflight.js';
-import { preflight } from '../targets/preflight.js';
+import { collectPreflight } from '../targets/preflight.js';
 import type { Target } from '../targets/target.js';
 
 export const PREFLIGHT_EXIT = { ready: 0, failed: 1, error: 2 } as const;
@@ -50,27 +50,14 @@ export async function preflightCommand(target: Target, json: boolean, io: Prefli
   if (!reach.ok && UNREACHABLE.has(reach.error.kind)) {
     throw new CliError(describeTargetError(reach.error));
   }
-  const checks: PreflightCheck[] = [];
-  let facts: TargetFacts | undefined;
   if (!json) {
     io.out(formatPreflightHeader(target.name));
   }
-  for await (const item of preflight(target, o)) {
-    switch (item.kind) {
-      case 'check':
-        checks.push(item.check);
-        if (!json) {
-          io.out(formatCheck(item.check));
-        }
-        break;
-      case 'facts':
-        facts = item.facts;
-        break;
+  const { checks, facts } = await collectPreflight(target, o, (check) => {
+    if (!json) {
+      io.out(formatCheck(check));
     }
-  }
-  if (facts === undefined) {
-    throw new Error('preflight ended without its facts');
-  }
+  });
   io.out(json ? preflightJson(target.name, checks, facts) : formatPreflightSummary(checks));
   return checks.some((c) => c.status === 'fail') ? PREFLIGHT_EXIT.failed : PREFLIGHT_EXIT.ready;
 }

@@ -209,13 +209,19 @@ export async function* preflight(target: Target, o: PreflightOptions = {}): Asyn
 }
 
 /** Runs preflight to the end: every check, and the facts. */
-export async function collectPreflight(target: Target, o: PreflightOptions = {}): Promise<{ readonly checks: readonly PreflightCheck[]; readonly facts: TargetFacts }> {
+export async function collectPreflight(
+  target: Target,
+  o: PreflightOptions = {},
+  /** Called with each check as soon as it is known. */
+  onCheck?: (check: PreflightCheck) => void,
+): Promise<{ readonly checks: readonly PreflightCheck[]; readonly facts: TargetFacts }> {
   const checks: PreflightCheck[] = [];
   let facts: TargetFacts | undefined;
   for await (const item of preflight(target, o)) {
     switch (item.kind) {
       case 'check':
         checks.push(item.check);
+        onCheck?.(item.check);
         break;
       case 'facts':
         facts = item.facts;
