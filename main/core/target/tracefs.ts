@@ -33,11 +33,20 @@ const TITLE = 'tracefs';
  * `dir`: where available_events could be read, if anywhere. `lastFailure`: why the last candidate
  * could not be read.
  */
-export function tracefsCheck(mounts: readonly MountEntry[], dir: string | undefined, lastFailure: ObserveFailure | undefined): PreflightCheck {
+export function tracefsCheck(
+  mounts: readonly MountEntry[],
+  dir: string | undefined,
+  lastFailure: ObserveFailure | undefined,
+  /** Why /proc/mounts could not be read, if it could not: then "not mounted" would be a guess. */
+  mountsUnread?: string,
+): PreflightCheck {
   const mounted = mountPointsOf(mounts, 'tracefs');
   if (dir !== undefined) {
     const how = mounted.includes(dir) ? 'mounted' : 'reachable (mounted on demand under debugfs)';
     return check('tracefs', TITLE, 'ok', `${how} at ${dir}`);
+  }
+  if (mountsUnread !== undefined) {
+    return check('tracefs', TITLE, 'warn', `not known: /proc/mounts could not be read (${mountsUnread}) and no available_events was found`, 'run Lockscope as root; check that /proc is mounted');
   }
   if (mounted.length === 0) {
     return check('tracefs', TITLE, 'fail', 'tracefs is not mounted: bpftrace cannot attach tracepoints', `mount tracefs: ${MOUNT_TRACEFS}`);

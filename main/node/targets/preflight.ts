@@ -161,7 +161,7 @@ export async function* preflight(target: Target, o: PreflightOptions = {}): Asyn
       lastFailure = r.error;
     }
   }
-  yield checkItem(tracefsCheck(mounts, tracefs, lastFailure));
+  yield checkItem(tracefsCheck(mounts, tracefs, lastFailure, mountsText.ok ? undefined : mountsText.error.detail));
   const tracepoints = events === undefined ? [] : parseAvailableEvents(events);
   yield checkItem(events === undefined ? skipped('tracepoints', 'io_uring and lock tracepoints', 'tracefs could not be read') : tracepointsCheck(tracepoints));
 

@@ -42,4 +42,10 @@ describe('/proc/mounts and tracefs', () => {
     assert.equal(c.status, 'fail');
     assert.match(c.remediation ?? '', /root/);
   });
+
+  it('does not claim "not mounted" when /proc/mounts could not be read', () => {
+    const c = tracefsCheck([], undefined, { kind: 'absent', detail: 'no such file' }, 'permission denied');
+    assert.equal(c.status, 'warn');
+    assert.match(c.found, /not known: \/proc\/mounts could not be read \(permission denied\)/);
+  });
 });
