@@ -550,6 +550,10 @@ static void *worker_main(void *arg) {
       }
       busy++;
       unsigned ready = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) - *r->cq_head;
+      if (ready > 0 && r->to_submit == 0) {
+        reap(r, t); /* nothing to submit and nothing to wait for: no syscall */
+        continue;
+      }
       unsigned min_complete = ready > 0 ? 0 : 1;
       int ret = sys_io_uring_enter(r->fd, r->to_submit, min_complete,
                                    min_complete ? IORING_ENTER_GETEVENTS : 0);
