@@ -23,6 +23,8 @@ import { AnalysisTally } from './analysis-tally.js';
 import type { AssessOptions, LockAtWalk, WalkAssessment } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
 import { MissReadings } from './miss-readings.js';
+import type { MissVerdictOptions } from './miss-verdict.js';
+import { applyMissCheck } from './miss-verdict.js';
 import type { ObservedOp, ObservedWindow, Taint } from './observed-window.js';
 import type { PlanCoverage } from './plan-coverage.js';
 import { planCoverage } from './plan-coverage.js';
@@ -161,6 +163,7 @@ export class Analyzer {
   private nextIndex = 1;
   private readonly maxPending: number;
   private readonly assessOptions: AssessOptions;
+  private readonly missOptions: MissVerdictOptions;
   readonly formatAddr: (a: Addr) => string;
 
   constructor(
@@ -179,6 +182,7 @@ export class Analyzer {
       evidence: options.evidence ?? true,
     };
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.missOptions = { evidence: this.assessOptions.evidence, probeName: (i) => this.probeName(i) };
     this.given = new GivenVerdicts(options.withdrawable ?? DEFAULT_WITHDRAWABLE);
     this.tally = new AnalysisTally(header, options.rules, this.coverage);
     this.timing = new TimingStats(this.formatAddr);
@@ -738,41 +742,12 @@ export class Analyzer {
         break;
       }
       if (p.lock.state !== 'unknown' && p.lock.needsCompleteness) {
-        const check = this.misses.check(p.start, p.end);
-        const evidence = p.lock.evidence;
-        switch (check.kind) {
-          case 'wait':
-            if (!atEnd) {
-              this.awaitingReading = true;
-              return;
-            }
-            p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: 'the capture ended before the probe-miss counters were read after this window', evidence };
-            break;
-          case 'no_reading_before':
-            p.lock = { state: 'unknown', reason: 'no_miss_reading', detail: `no miss reading of probe ${this.probeName(check.probe)} before this window`, evidence };
-            break;
-          case 'missed':
-            p.lock = {
-              state: 'unknown',
-              reason: 'probe_misses',
-              detail: `${this.probeName(check.probe)} missed ${check.count} hits between ${check.from} and ${check.to} ns`,
-              evidence,
-            };
-            break;
-          case 'reset':
-            p.lock = {
-              state: 'unknown',
-              reason: 'probe_misses',
-              detail: `${this.probeName(check.probe)}'s miss counter went back at ${check.at} ns: the probe was re-registered, so it was not attached for a while`,
-              evidence,
-            };
-            break;
-          case 'clean':
-            if (this.assessOptions.evidence) {
-              p.lock = { ...p.lock, evidence: [...evidence, { type: 'coverage', probes: check.probes, from: check.from as RelNs, to: check.to as RelNs }] };
-            }
-            break;
+        const lock = applyMissCheck(p.lock, this.misses.check(p.start, p.end), atEnd, this.missOptions);
+        if (lock === 'wait') {
+          this.awaitingReading = true;
+          return;
         }
+        p.lock = lock;
       }
       this.pending.shift();
       this.emit(p);
