@@ -52,6 +52,7 @@ import type { ImportError, ImportErrorDetail } from './import-error.js';
 import type { EventLineKind, HeaderLine } from './ls1-line.js';
 import {
   REL_NS_LIMIT,
+  chooseAddrBias,
   isEventLineKind,
   isHeaderKind,
   parseEventBody,
@@ -424,7 +425,7 @@ export class BpftraceImporter {
       return undefined;
     }
     const { absNs, cpu, tid } = prefix.value;
-    const header = this.seal(absNs);
+    const header = this.seal(absNs, prefix.value.body);
     const rel = absNs - header.baseNs;
     if (rel > BigInt(REL_NS_LIMIT) || rel < -BigInt(REL_NS_LIMIT)) {
       this.error(this.lineNo, { code: 'time_out_of_range', kind, absNs, baseNs: header.baseNs });
@@ -438,7 +439,7 @@ export class BpftraceImporter {
     if (s === undefined) {
       return;
     }
-    const parsed = parseEventBody(kind, s, s.body, { probeCount: this.probes.length });
+    const parsed = parseEventBody(kind, s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
       return;
@@ -480,7 +481,7 @@ export class BpftraceImporter {
       this.error(this.lineNo, { code: 'orphan_window_op' });
       return;
     }
-    const parsed = parseEventBody('window_op', s, s.body, { probeCount: this.probes.length });
+    const parsed = parseEventBody('window_op', s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
       this.dropSummary(this.lineNo);
@@ -512,7 +513,7 @@ export class BpftraceImporter {
   // ---- header ----
 
   /** The header, sealing it now if needed (`firstAbs`: the first event line's time). */
-  private seal(firstAbs: bigint | undefined): CaptureHeader {
+  private seal(firstAbs: bigint | undefined, firstBody = ''): CaptureHeader {
     if (this.sealed !== undefined) {
       return this.sealed;
     }
@@ -534,7 +535,7 @@ export class BpftraceImporter {
       clock: 'CLOCK_MONOTONIC',
       baseNs: firstAbs === undefined ? 0n : firstAbs - BASE_LEAD_NS,
       startWallTime: '',
-      addrBias: 0n,
+      addrBias: chooseAddrBias(firstBody),
       probes: [...this.probes],
       offsets: [...this.offsets],
       grain: this.grain ?? 'raw',

@@ -115,7 +115,7 @@ function describe(e: ImportError): string {
     case 'bad_value':
       return `${e.kind}: ${e.key}=${e.value} ${e.reason}`;
     case 'address_out_of_window':
-      return `${e.kind}: ${e.key}=${e.value} is outside the address window (±2^52 around bias 0): it cannot be stored exactly`;
+      return `${e.kind}: ${e.key}=${e.value} is outside the address window (±2^52 around the capture address bias, taken from the first event line): it cannot be stored exactly`;
     case 'time_out_of_range':
       return `${e.kind}: time ${e.absNs} ns is more than 2^52 ns (52 days) away from the capture base ${e.baseNs} ns`;
     case 'late_header':

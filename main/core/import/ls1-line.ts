@@ -209,6 +209,8 @@ class FieldReader {
   constructor(
     private readonly kind: string,
     private readonly kv: ReadonlyMap<string, string>,
+    /** Addresses are read relative to this bias (see util/addr.ts). */
+    private readonly bias: bigint = 0n,
   ) {}
 
   private fail(detail: ImportErrorDetail): void {
@@ -249,7 +251,7 @@ class FieldReader {
       this.bad(key, v, 'is not an address');
       return NULL_ADDR;
     }
-    const a = addrFromValue(value, 0n);
+    const a = addrFromValue(value, this.bias);
     if (!a.ok) {
       this.fail({ code: 'address_out_of_window', kind: this.kind, key, value: v });
       return NULL_ADDR;
@@ -406,10 +408,30 @@ export function parseHeaderLine(kind: HeaderKind, body: string): Result<HeaderLi
   }
 }
 
+/**
+ * The address bias for a capture whose first event line has this body: 0 when its first
+ * non-NULL 0x address fits the window around 0 (kernel addresses with 4-level paging), else
+ * that address rounded down to 4 GiB. With 5-level paging (LA57) the kernel's direct map sits
+ * near 0xff11_0000_0000_0000, more than 2^52 from 0, but every heap address of one machine
+ * (tasks, requests, rings, locks) is within 2^52 of any other.
+ */
+export function chooseAddrBias(body: string): bigint {
+  for (const m of body.matchAll(/=0[xX]([0-9a-fA-F]{1,16})\b/g)) {
+    const value = BigInt(`0x${m[1] ?? '0'}`);
+    if (value === 0n) {
+      continue;
+    }
+    return addrFromValue(value, 0n).ok ? 0n : value & ~0xffff_ffffn;
+  }
+  return 0n;
+}
+
 /** Context an event line needs beyond its own text. */
 export interface BodyContext {
   /** How many probes the header lists (probe_misses indexes into them). */
   readonly probeCount: number;
+  /** The capture's address bias (0 when not given): addresses are stored relative to it. */
+  readonly addrBias?: bigint;
 }
 
 /** An event line's key=value part, once its time is known. */
@@ -423,7 +445,7 @@ export function parseEventBody(
   if (!kv.ok) {
     return kv;
   }
-  const r = new FieldReader(kind, kv.value);
+  const r = new FieldReader(kind, kv.value, context.addrBias ?? 0n);
   const { ts, cpu, tid } = stamp;
   const event = (e: CaptureEvent): Result<EventBody, ImportErrorDetail> => finish<EventBody>(r, { type: 'event', event: e });
   const snapshot = (): { readonly seen: false } | { readonly seen: true; readonly link: Addr } =>

@@ -453,7 +453,7 @@ describe('bpftrace importer: bad lines', () => {
       'line 3: unknown record kind "frobnicate"',
       'line 4: io_link: missing target=',
       'line 5: window_enter: req=0xzz is not an address',
-      'line 6: req_free: req=0x0020000000000000 is outside the address window (±2^52 around bias 0): it cannot be stored exactly',
+      'line 6: req_free: req=0x0020000000000000 is outside the address window (±2^52 around the capture address bias, taken from the first event line): it cannot be stored exactly',
       'line 7: window_exit: site=io_wq_submit_work is not one of io_wq_free_work, io_wq_put_work, io_req_find_next',
       'line 8: lock_acquire: api=spin_lock is not one of mutex_lock, mutex_lock_nested, mutex_lock_interruptible, mutex_lock_killable, mutex_trylock, mutex_lock_interruptible_nested, mutex_lock_killable_nested, mutex_lock_io, mutex_lock_io_nested',
       'line 9: lock_acquired: ok=2 is not 0 or 1',

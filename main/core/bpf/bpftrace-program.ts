@@ -1,0 +1,355 @@
+/**
+ * The bpftrace program for a probe plan, from the templates in bpf/ (embedded as
+ * templates.generated.ts). Pure: plan + bpftrace version + options in, program text out.
+ *
+ * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), ctx,
+ * flags, req->link, &ctx->uring_lock and its owner word in per-thread maps; the mutex probes
+ * record only operations of a thread inside a window on that window's lock (each with req->link
+ * read at that moment), up to `maxOps`; the return prints ONE `window_summary` line and its
+ * `window_op` lines, and counts the window in exact per-ring totals (keyed by ring and CPU, so
+ * no two CPUs write one counter), printed as `totals` lines every `totalsMs` and at END.
+ *
+ * Version differences: bpftrace before 0.18 has no `offsetof` (offsets from BTF go in as
+ * validated integer constants) and mis-hashes map keys built from a string ternary (the program
+ * never builds one: op names are stored as values, held states printed by branch); fentry
+ * probes are `kfunc:`/`kretfunc:` with `args->` before 0.20, `fentry:`/`fexit:` with `args.`
+ * from 0.20; tracepoint fields are `args->f` before 0.20 and `args.f` from it.
+ */
+import { MAX_WINDOW_OPS } from '../capture/event-codec.js';
+import type { ProbeSite } from '../capture/header.js';
+import type { LayoutMember } from '../plan/kernel-layout.js';
+import type { LockProbe, ProbePlan } from '../plan/probe-plan.js';
+import type { BpftraceVersion } from '../target/bpftrace-version.js';
+import { formatVersion, versionAtLeast } from '../target/bpftrace-version.js';
+import type { Result } from '../util/result.js';
+import { err, ok } from '../util/result.js';
+import { isHeaderValue, isOffset, isProbeSymbol, printfLiteral } from './bpftrace-text.js';
+import { fill, templateSections } from './template.js';
+
+export const TEMPLATE_FILE = 'lockscope.bt.tmpl';
+
+export interface ProgramOptions {
+  /** Lock operations kept per window in the kernel (1..MAX_WINDOW_OPS); more set overflow=1. */
+  readonly maxOps?: number;
+  /** Interval of the totals lines, in ms (100..3,600,000). */
+  readonly totalsMs?: number;
+  /** CPUs whose per-ring counters are summed (1..64): give the target's CPU count. */
+  readonly maxCpus?: number;
+  /** Rings remembered per CPU for the totals (1..16). */
+  readonly ringsPerCpu?: number;
+}
+
+export const DEFAULT_PROGRAM_OPTIONS: Required<ProgramOptions> = { maxOps: 16, totalsMs: 1000, maxCpus: 8, ringsPerCpu: 4 };
+
+export type ProgramError =
+  | { readonly code: 'bad_option'; readonly option: keyof ProgramOptions; readonly value: number; readonly reason: string }
+  | { readonly code: 'bad_offset'; readonly member: string; readonly value: number }
+  | { readonly code: 'bad_symbol'; readonly symbol: string }
+  | { readonly code: 'bad_header_value'; readonly key: string; readonly value: string }
+  | { readonly code: 'nothing_to_trace'; readonly reason: string };
+
+export function describeProgramError(e: ProgramError): string {
+  switch (e.code) {
+    case 'bad_option':
+      return `--${e.option} ${e.value}: ${e.reason}`;
+    case 'bad_offset':
+      return `the BTF offset of ${e.member} is ${e.value}, not a byte offset a struct can have: the BTF reading is wrong`;
+    case 'bad_symbol':
+      return `kernel symbol ${JSON.stringify(e.symbol)} cannot be named in a bpftrace probe (only letters, digits and _)`;
+    case 'bad_header_value':
+      return `${e.key}=${JSON.stringify(e.value)} cannot go into an LS1 header line (blanks, quotes or other characters)`;
+    case 'nothing_to_trace':
+      return `nothing to trace: ${e.reason}`;
+  }
+}
+
+export interface GeneratedProgram {
+  readonly text: string;
+  /** The probe names in the program, in order ("kprobe:io_wq_put_work", "tracepoint:lock:contention_begin", …). */
+  readonly attachPoints: readonly string[];
+}
+
+interface Dialect {
+  readonly offsetof: boolean;
+  /** Tracepoint field prefix. */
+  readonly tp: string;
+  /** fentry argument prefix. */
+  readonly fargs: string;
+  readonly fentry: string;
+  readonly fexit: string;
+}
+
+function dialect(v: BpftraceVersion): Dialect {
+  const modern = versionAtLeast(v, 0, 20);
+  return {
+    offsetof: versionAtLeast(v, 0, 18),
+    tp: modern ? 'args.' : 'args->',
+    fargs: modern ? 'args.' : 'args->',
+    fentry: modern ? 'fentry' : 'kfunc',
+    fexit: modern ? 'fexit' : 'kretfunc',
+  };
+}
+
+function checkOption(key: keyof ProgramOptions, value: number, min: number, max: number): ProgramError | undefined {
+  return Number.isSafeInteger(value) && value >= min && value <= max ? undefined : { code: 'bad_option', option: key, value, reason: `must be an integer from ${min} to ${max}` };
+}
+
+/** `offsetof(struct S, m)` where bpftrace has it and the member is named directly, else the BTF constant. */
+function offsetExpr(d: Dialect, plan: ProbePlan, member: LayoutMember): Result<string, ProgramError> {
+  const o = plan.layout?.offsets[member];
+  if (o === undefined || !isOffset(o.offset)) {
+    return err({ code: 'bad_offset', member, value: o?.offset ?? -1 });
+  }
+  // io_ring_ctx.uring_lock sits inside an anonymous struct: the constant is what BTF resolved.
+  if (d.offsetof && member !== 'io_ring_ctx.uring_lock') {
+    const [container, field] = member.split('.');
+    return ok(`offsetof(struct ${container ?? ''}, ${field ?? ''})`);
+  }
+  return ok(String(o.offset));
+}
+
+function headerPrintfs(plan: ProbePlan, version: BpftraceVersion): Result<string[], ProgramError> {
+  const t = plan.target;
+  const pairs: [string, string][] = [
+    ['host', t.host],
+    ['release', t.kernelRelease],
+    ['arch', t.arch],
+    ['bpftrace', formatVersion(version)],
+  ];
+  for (const [key, value] of pairs) {
+    if (!isHeaderValue(value)) {
+      return err({ code: 'bad_header_value', key, value });
+    }
+  }
+  const rt = t.preemptRt === 'unknown' ? '' : ` rt=${t.preemptRt === 'yes' ? 1 : 0}`;
+  const lines = [`LS1 target ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}${rt}`];
+  for (const p of plan.probes) {
+    if (!isHeaderValue(p.target)) {
+      return err({ code: 'bad_header_value', key: 'target', value: p.target });
+    }
+    lines.push(`LS1 probe role=${p.role} target=${p.target} mechanism=${p.mechanism} status=${p.status} counted=${p.missesCounted ? 1 : 0} reason=${p.reason}`);
+  }
+  for (const o of plan.offsets) {
+    if (!isOffset(o.offset) || !isOffset(o.size)) {
+      return err({ code: 'bad_offset', member: o.member, value: isOffset(o.offset) ? o.size : o.offset });
+    }
+    lines.push(`LS1 offset member=${o.member} offset=${o.offset} size=${o.size}`);
+  }
+  lines.push(`LS1 grain ${plan.window.kind === 'none' ? 'raw' : 'summary'}`);
+  return ok(lines.map((l) => `  printf("${printfLiteral(l)}\\n");`));
+}
+
+function attached(plan: ProbePlan, role: ProbeSite['role'], target: string): boolean {
+  return plan.probes.some((p) => p.role === role && p.target === target && p.status === 'attached');
+}
+
+function successExpr(l: LockProbe): string {
+  switch (l.success) {
+    case 'always':
+      return '1';
+    case 'ret_one':
+      return '(int64)retval == 1';
+    case 'ret_zero':
+      return '(int64)retval == 0';
+  }
+}
+
+export function generateProgram(plan: ProbePlan, version: BpftraceVersion, options: ProgramOptions = {}): Result<GeneratedProgram, ProgramError> {
+  const o = { ...DEFAULT_PROGRAM_OPTIONS, ...options };
+  const bad =
+    checkOption('maxOps', o.maxOps, 1, MAX_WINDOW_OPS) ??
+    checkOption('totalsMs', o.totalsMs, 100, 3_600_000) ??
+    checkOption('maxCpus', o.maxCpus, 1, 64) ??
+    checkOption('ringsPerCpu', o.ringsPerCpu, 1, 16);
+  if (bad !== undefined) {
+    return err(bad);
+  }
+  const d = dialect(version);
+  const s = templateSections(TEMPLATE_FILE);
+  const parts: string[] = [];
+  const points: string[] = [];
+  const w = plan.window;
+  const tps = plan.tracepoints;
+
+  const traces: string[] = [];
+  if (w.kind !== 'none') {
+    traces.push(`${w.symbol} entry/return (${plan.mechanism}), ${[...plan.lockApis.map((l) => l.symbol), plan.unlockSymbol ?? ''].filter((x) => x !== '').join(', ')} (filtered)`);
+  }
+  const tpNames = [
+    tps.submit,
+    tps.link ? 'io_uring:io_uring_link' : undefined,
+    tps.queueAsync ? 'io_uring:io_uring_queue_async_work' : undefined,
+    tps.complete ? 'io_uring:io_uring_complete' : undefined,
+    tps.failLink ? 'io_uring:io_uring_fail_link' : undefined,
+    tps.contention ? 'lock:contention_begin/end (filtered)' : undefined,
+  ].filter((x) => x !== undefined);
+  if (tpNames.length > 0) {
+    traces.push(`tracepoints ${tpNames.join(', ')}`);
+  }
+  if (traces.length === 0) {
+    return err({ code: 'nothing_to_trace', reason: w.kind === 'none' ? w.reason : 'the plan attaches no probe' });
+  }
+  parts.push(
+    fill(s, 'header', {
+      TARGET_DESC: printfLiteral(`${plan.target.host} (${plan.target.kernelRelease}, bpftrace ${formatVersion(version)})`).replace(/\*\//g, '* /'),
+      TRACES: traces.join('; ').replace(/\*\//g, '* /'),
+      TOTALS_MS: String(o.totalsMs),
+    }),
+  );
+  const header = headerPrintfs(plan, version);
+  if (!header.ok) {
+    return header;
+  }
+  parts.push(fill(s, 'begin', { HEADER_PRINTFS: header.value.join('\n') }));
+
+  let lockRegistered = false;
+  if (w.kind !== 'none') {
+    const symbols = [w.symbol, ...plan.lockApis.map((l) => l.symbol), ...(plan.unlockSymbol === undefined ? [] : [plan.unlockSymbol])];
+    const badSymbol = symbols.find((x) => !isProbeSymbol(x));
+    if (badSymbol !== undefined) {
+      return err({ code: 'bad_symbol', symbol: badSymbol });
+    }
+    const offs: Partial<Record<LayoutMember, string>> = {};
+    for (const m of ['io_kiocb.work', 'io_kiocb.ctx', 'io_kiocb.flags', 'io_kiocb.link', 'io_ring_ctx.uring_lock'] as const) {
+      const e = offsetExpr(d, plan, m);
+      if (!e.ok) {
+        return e;
+      }
+      offs[m] = e.value;
+    }
+    const flagsSize = plan.layout?.offsets['io_kiocb.flags'].size;
+    if (flagsSize !== 4 && flagsSize !== 8) {
+      return err({ code: 'bad_offset', member: 'io_kiocb.flags (size)', value: flagsSize ?? -1 });
+    }
+    const fentry = plan.mechanism === 'fentry';
+    const entryName = (sym: string): string => `${fentry ? d.fentry : 'kprobe'}:${sym}`;
+    const returnName = (sym: string): string => `${fentry ? d.fexit : 'kretprobe'}:${sym}`;
+    const proto = w.kind === 'returns_next_req' ? plan.layout?.prototypes.io_req_find_next : w.kind === 'linked_out' ? plan.layout?.prototypes.io_wq_put_work : plan.layout?.prototypes.io_wq_free_work;
+    const argName = (i: number): string => proto?.params[i] ?? '';
+    const arg = (i: number): Result<string, ProgramError> => {
+      if (!fentry) {
+        return ok(`arg${i}`);
+      }
+      const name = argName(i);
+      return isProbeSymbol(name) ? ok(`${d.fargs}${name}`) : err({ code: 'bad_symbol', symbol: name });
+    };
+    const a0 = arg(0);
+    if (!a0.ok) {
+      return a0;
+    }
+    let linked = '(uint64)0';
+    if (w.kind === 'linked_out') {
+      const a1 = arg(1);
+      if (!a1.ok) {
+        return a1;
+      }
+      linked = `(uint64)${a1.value}`;
+    }
+    const owner = plan.ownerWord;
+    if (owner !== undefined && !isOffset(owner.offset)) {
+      return err({ code: 'bad_offset', member: 'mutex.owner', value: owner.offset });
+    }
+    const ownerRead =
+      owner === undefined
+        ? '  $owner = (uint64)0;\n  $held = (uint64)0;'
+        : [
+            `  $owner = *(uint64 *)($lock + ${d.offsetof ? 'offsetof(struct mutex, owner)' : String(owner.offset)});`,
+            '  $held = (uint64)2;',
+            '  if (($owner & 0xfffffffffffffff8) == (uint64)curtask) {',
+            '    $held = (uint64)1;',
+            '  }',
+          ].join('\n');
+    parts.push(
+      fill(s, 'window_entry', {
+        ENTRY_PROBE: entryName(w.symbol),
+        REQ_FROM_ARGS: w.kind === 'returns_next_req' ? `(uint64)${a0.value}` : `(uint64)${a0.value} - ${offs['io_kiocb.work'] ?? ''}`,
+        OFF_CTX: offs['io_kiocb.ctx'] ?? '',
+        OFF_URING_LOCK: offs['io_ring_ctx.uring_lock'] ?? '',
+        OFF_LINK: offs['io_kiocb.link'] ?? '',
+        OFF_FLAGS: offs['io_kiocb.flags'] ?? '',
+        FLAGS_TYPE: flagsSize === 4 ? 'uint32' : 'uint64',
+        OWNER_READ: ownerRead,
+        LINKED_FROM_ARGS: linked,
+      }),
+    );
+    points.push(entryName(w.symbol));
+    const lockArg = fentry ? `${d.fargs}lock` : 'arg0';
+    for (const l of plan.lockApis) {
+      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), API: l.api, OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_acquired', { PROBE: returnName(l.symbol), SUCCESS: successExpr(l), MAX_OPS: String(o.maxOps), API: l.api, OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      points.push(entryName(l.symbol), returnName(l.symbol));
+    }
+    if (plan.unlockSymbol !== undefined) {
+      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      points.push(entryName(plan.unlockSymbol));
+    }
+    const workOff = offs['io_kiocb.work'] ?? '';
+    const nextFrom =
+      w.kind === 'returns_next_req'
+        ? '  $next = (uint64)retval;'
+        : [
+            w.kind === 'linked_out' ? '  $nw = *(uint64 *)@ls_wout[tid];' : '  $nw = (uint64)retval;',
+            '  $next = (uint64)0;',
+            '  if ($nw != 0) {',
+            `    $next = $nw - ${workOff};`,
+            '  }',
+          ].join('\n');
+    const summary = (held: string): string => fill(s, 'summary_printf', { SITE: w.site, HELD: held });
+    parts.push(
+      fill(s, 'window_return', {
+        RETURN_PROBE: returnName(w.symbol),
+        NEXT_FROM_RETURN: nextFrom,
+        SUMMARY_HELD: summary('held'),
+        SUMMARY_NOT_HELD: summary('not_held'),
+        SUMMARY_UNKNOWN: summary('unknown'),
+        MAX_OPS: String(o.maxOps),
+        MAX_CPUS: String(o.maxCpus),
+        RINGS_PER_CPU: String(o.ringsPerCpu),
+      }),
+    );
+    points.push(returnName(w.symbol));
+    lockRegistered = true;
+  }
+
+  const tp = d.tp;
+  if (tps.submit !== undefined) {
+    const lockOff = plan.layout?.offsets['io_ring_ctx.uring_lock'].offset;
+    const register = w.kind === 'none' && tps.contention && lockOff !== undefined && isOffset(lockOff) ? `  @ls_locks[(uint64)${tp}ctx + ${lockOff}] = 1;` : '';
+    lockRegistered ||= register !== '';
+    parts.push(fill(s, 'tp_submit', { SUBMIT_TP: tps.submit, REGISTER_LOCK: register, TP: tp }));
+    points.push(`tracepoint:${tps.submit}`);
+  }
+  const simple: readonly [boolean, string, string][] = [
+    [tps.link, 'tp_link', 'tracepoint:io_uring:io_uring_link'],
+    [tps.queueAsync, 'tp_queue_async', 'tracepoint:io_uring:io_uring_queue_async_work'],
+    [tps.complete, 'tp_complete', 'tracepoint:io_uring:io_uring_complete'],
+    [tps.failLink, 'tp_fail_link', 'tracepoint:io_uring:io_uring_fail_link'],
+  ];
+  for (const [on, section, point] of simple) {
+    if (on) {
+      parts.push(fill(s, section, { TP: tp }));
+      points.push(point);
+    }
+  }
+  if (tps.contention && lockRegistered) {
+    parts.push(fill(s, 'contention', { TP: tp }));
+    points.push('tracepoint:lock:contention_begin', 'tracepoint:lock:contention_end');
+  }
+  if (w.kind !== 'none') {
+    const body = fill(s, 'totals_body', { MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu) });
+    parts.push(fill(s, 'totals', { TOTALS_MS: String(o.totalsMs), TOTALS_BODY: body, MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu) }));
+    points.push(`interval:ms:${o.totalsMs}`);
+  } else if (lockRegistered) {
+    parts.push(fill(s, 'end_only', {}));
+  }
+  // Sites the header says are attached must be in the program, and no more.
+  for (const p of plan.probes) {
+    if (p.status === 'attached' && p.mechanism === 'tracepoint' && !points.includes(`tracepoint:${p.target}`)) {
+      return err({ code: 'nothing_to_trace', reason: `tracepoint ${p.target} is planned as attached but the program cannot attach it` });
+    }
+  }
+  if (w.kind !== 'none' && !attached(plan, 'window_entry', w.symbol)) {
+    throw new Error('plan has a window but no attached window_entry site');
+  }
+  return ok({ text: `${parts.join('\n\n')}\n`, attachPoints: points });
+}
