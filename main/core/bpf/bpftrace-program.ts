@@ -103,7 +103,7 @@ function offsetExpr(d: Dialect, plan: ProbePlan, member: LayoutMember): Result<s
   // io_ring_ctx.uring_lock sits inside an anonymous struct: the constant is what BTF resolved.
   if (d.offsetof && member !== 'io_ring_ctx.uring_lock') {
     const [container, field] = member.split('.');
-    return ok(`offsetof(struct ${container ?? ''}, ${field ?? ''})`);
+    return ok(`(uint64)offsetof(struct ${container ?? ''}, ${field ?? ''})`);
   }
   return ok(String(o.offset));
 }
@@ -253,10 +253,14 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       owner === undefined
         ? '  $owner = (uint64)0;\n  $held = (uint64)0;'
         : [
-            `  $owner = *(uint64 *)($lock + ${d.offsetof ? 'offsetof(struct mutex, owner)' : String(owner.offset)});`,
+            `  $owner = *(uint64 *)($lock + ${d.offsetof ? '(uint64)offsetof(struct mutex, owner)' : String(owner.offset)});`,
             '  $held = (uint64)2;',
             '  if (($owner & 0xfffffffffffffff8) == (uint64)curtask) {',
             '    $held = (uint64)1;',
+            '  }',
+            '  // Flag bits without an owner (e.g. 0x1: free, with waiters) read as free: only owner & ~7 matters.',
+            '  if (($owner & 0xfffffffffffffff8) == 0) {',
+            '    $owner = (uint64)0;',
             '  }',
           ].join('\n');
     parts.push(
