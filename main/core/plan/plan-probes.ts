@@ -218,10 +218,25 @@ function provability(c: Ctx, w: WindowChoice, plan: { apisComplete: boolean; own
     const r: Provable = { can: false, reason: `walks will be UNKNOWN: ${why}` };
     return { held: r, notHeld: r };
   }
-  const held: Provable =
-    w.kind === 'returns_next_req' && !plan.ownerUsable
-      ? { can: false, reason: 'the owner word at io_req_find_next is the only evidence there, and it is unusable (PREEMPT_RT or unknown mutex layout)' }
-      : { can: true, reason: 'a walk inside a span the walker holds the lock (acquire seen with the link set, release with it cleared, or the owner word at entry) is positive evidence' };
+  // A span proof (the walk between two link snapshots, inside or outside the walker's held span)
+  // rests on no lock operation going unseen in either direction, so HELD needs the same
+  // completeness as NOT_HELD; only the owner word read at an out-of-line io_req_find_next
+  // answers without it.
+  let held: Provable;
+  if (w.kind === 'returns_next_req' && plan.ownerUsable) {
+    held = { can: true, reason: 'the owner word read at io_req_find_next itself says whether the walker holds the lock' };
+  } else if (w.kind === 'returns_next_req') {
+    held = { can: false, reason: 'HELD will be UNKNOWN: the owner word at io_req_find_next is the only evidence there, and it is unusable (PREEMPT_RT or unknown mutex layout)' };
+  } else if (!plan.apisComplete) {
+    held = { can: false, reason: 'HELD will be UNKNOWN: not every mutex acquire path and mutex_unlock is probed, so the held span cannot be bounded' };
+  } else if (!c.missesCounted) {
+    held = {
+      can: false,
+      reason: "HELD will be UNKNOWN (misses_not_counted): a held span is proven from the walker's lock operations, and nothing reads the probes' miss counters during the session yet (the streaming runner's job), so an unseen release cannot be ruled out",
+    };
+  } else {
+    held = { can: true, reason: 'a walk inside a span the walker holds the lock (acquired with the link set, released with it cleared) is proven, the probes complete and their misses counted' };
+  }
   let notHeld: Provable;
   if (!plan.apisComplete) {
     notHeld = { can: false, reason: 'NOT_HELD will be UNKNOWN: not every mutex acquire path and mutex_unlock is probed, so a lock taken unseen cannot be ruled out' };

@@ -23,6 +23,7 @@ describe('formatPlan', async () => {
     assert.match(k61, /^window: io_wq_put_work \[linked_out\] bool io_wq_put_work\(struct io_wq_work \*work, struct io_wq_work \*\*linked\) \(kprobe\)$/m);
     assert.match(k61, /^offsets: io_kiocb\.work=200\/16 io_kiocb\.ctx=88\/8 io_kiocb\.flags=68\/4 io_kiocb\.link=184\/8 io_ring_ctx\.uring_lock=64\/32 mutex\.owner=0$/m);
     assert.match(k61, /^ {2}NOT_HELD no {2}— NOT_HELD will be UNKNOWN \(misses_not_counted\)/m);
+    assert.match(k61, /^ {2}HELD {5}no {2}— HELD will be UNKNOWN \(misses_not_counted\)/m);
     assert.match(k61, /^ {2}absent {6}lock_acquired mutex_lock_nested/m);
   });
 });

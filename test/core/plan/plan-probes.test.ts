@@ -115,10 +115,11 @@ describe('probe plan: Debian 6.1.192 (lab; io_wq_put_work shape, bpftrace 0.17)'
     assert.deepEqual(plan.ownerWord, { offset: 0 });
   });
 
-  it('HELD is provable; NOT_HELD is not while nothing reads the miss counters, and the analysis agrees', () => {
+  it('neither HELD nor NOT_HELD is provable while nothing reads the miss counters, and the analysis agrees', () => {
     const r = rule(plan);
     assert.equal(r.ruleId, 'io-wq-link-walk-uring-lock');
-    assert.equal(r.held.can, true);
+    assert.equal(r.held.can, false);
+    assert.match(r.held.reason, /misses_not_counted/);
     assert.equal(r.notHeld.can, false);
     assert.match(r.notHeld.reason, /misses_not_counted/);
     const cov = planCoverage(header({ probes: plan.probes }));
@@ -128,6 +129,7 @@ describe('probe plan: Debian 6.1.192 (lab; io_wq_put_work shape, bpftrace 0.17)'
   it('with miss counters read by the runner, NOT_HELD is provable and the plan covers every lock path', () => {
     const counted = planProbes(facts, machineLayout('debian-6.1'), { missesCounted: true });
     assert.equal(rule(counted).notHeld.can, true);
+    assert.equal(rule(counted).held.can, true);
     assert.deepEqual(planCoverage(header({ probes: counted.probes })).complete, true);
   });
 
@@ -231,6 +233,7 @@ describe('probe plan: kernel shapes outside the lab', async () => {
     };
     const plan = planProbes(facts, ok(layout));
     assert.equal(plan.window.kind, 'returns_next_req');
+    assert.equal(rule(plan).held.can, true, 'the owner word at the walk answers without the miss check');
   });
 
   it('without BTF there are no offsets, and walks are UNKNOWN for that reason', () => {
