@@ -6,8 +6,8 @@
  */
 import { decodeUtf8 } from './btf-strings.js';
 
-export interface BtfLayout {
-  readonly bytes: Uint8Array;
+/** Where the header says the sections are. */
+export interface BtfSections {
   readonly littleEndian: boolean;
   readonly headerLength: number;
   /** Absolute byte offsets of the type and string sections. */
@@ -15,6 +15,10 @@ export interface BtfLayout {
   readonly typesEnd: number;
   readonly stringsStart: number;
   readonly stringsEnd: number;
+}
+
+export interface BtfLayout extends BtfSections {
+  readonly bytes: Uint8Array;
   /** Absolute byte offset of each type's record; index 0 (void) has none and holds 0. */
   readonly recordOffsets: Uint32Array;
   /** Each type's kind; index 0 is void (BTF_KIND_UNKN). */

@@ -9,6 +9,7 @@
  * continue a base BTF's) is not: its references to the base would be reported as corrupt.
  */
 import { err, ok, type Result } from '../util/result.js';
+import type { BtfSections } from './btf-data.js';
 import { Btf } from './btf-data.js';
 import type { BtfParseError } from './btf-error.js';
 import { BTF_KIND, BTF_KIND_MAX, COMMON_RECORD_BYTES, extraRecordBytes, kindName, refersByTypeField } from './btf-kinds.js';
@@ -16,14 +17,7 @@ import { BTF_KIND, BTF_KIND_MAX, COMMON_RECORD_BYTES, extraRecordBytes, kindName
 export const BTF_MAGIC = 0xeb9f;
 export const BTF_HEADER_BYTES = 24;
 
-interface Sections {
-  readonly littleEndian: boolean;
-  readonly headerLength: number;
-  readonly typesStart: number;
-  readonly typesEnd: number;
-  readonly stringsStart: number;
-  readonly stringsEnd: number;
-}
+type Sections = BtfSections;
 
 export function parseBtf(bytes: Uint8Array): Result<Btf, BtfParseError> {
   const sections = readHeader(bytes);
