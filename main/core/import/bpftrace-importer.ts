@@ -156,7 +156,12 @@ export class BpftraceImporter {
   private partialLine = 0;
   /** Inside a printf line that was cut for length: drop text up to the next newline. */
   private discarding = false;
-  private summary: PendingSummary | undefined;
+  /**
+   * Per CPU, the summary waiting for its op lines. A window's summary and its ops are printed by
+   * one BPF program run on one CPU, so they are contiguous in that CPU's buffer; bpftrace drains
+   * the buffers in turn, so other CPUs' lines may come between them.
+   */
+  private readonly summaries = new Map<number, PendingSummary>();
   private out: CaptureEvent[] = [];
   private finished = false;
 
@@ -217,7 +222,7 @@ export class BpftraceImporter {
     if (this.partial !== '') {
       this.cutPartial('end_of_input');
     }
-    this.dropSummary(null);
+    this.dropSummaries(null);
     const header = this.seal(undefined);
     this.closeLosses(undefined);
     const notes = [...header.notes];
@@ -366,9 +371,8 @@ export class BpftraceImporter {
       this.windowOp(body);
       return;
     }
-    // Any other LS1 line ends the op lines of a summary that is still waiting for them.
-    this.dropSummary(this.lineNo);
     if (isHeaderKind(kind)) {
+      this.dropSummaries(this.lineNo);
       if (this.sealed !== undefined) {
         this.error(this.lineNo, { code: 'late_header', kind });
         return;
@@ -439,6 +443,8 @@ export class BpftraceImporter {
     if (s === undefined) {
       return;
     }
+    // Any other line of that CPU ends the op lines of a summary still waiting for them.
+    this.dropSummary(s.cpu, this.lineNo);
     const parsed = parseEventBody(kind, s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
@@ -455,7 +461,7 @@ export class BpftraceImporter {
         if (p.nops === 0) {
           this.emit(p.event);
         } else {
-          this.summary = { line: this.lineNo, event: p.event, nops: p.nops, ops: [] };
+          this.summaries.set(s.cpu, { line: this.lineNo, event: p.event, nops: p.nops, ops: [] });
         }
         return;
       case 'op':
@@ -468,46 +474,51 @@ export class BpftraceImporter {
 
   private windowOp(body: string): void {
     const s = this.stamp('window_op', body);
-    const summary = this.summary;
     if (s === undefined) {
-      this.dropSummary(this.lineNo);
-      return;
+      return; // its summary, now short of an op, is reported when its CPU moves on
     }
-    if (summary !== undefined && (s.cpu !== summary.event.cpu || s.tid !== summary.event.tid)) {
-      // Another task's output came between the summary and its ops.
-      this.dropSummary(this.lineNo);
+    let pending = this.summaries.get(s.cpu);
+    if (pending !== undefined && s.tid !== pending.event.tid) {
+      // Another task's output on that CPU came between the summary and its ops.
+      this.dropSummary(s.cpu, this.lineNo);
+      pending = undefined;
     }
-    if (this.summary === undefined) {
+    if (pending === undefined) {
       this.error(this.lineNo, { code: 'orphan_window_op' });
       return;
     }
     const parsed = parseEventBody('window_op', s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
-      this.dropSummary(this.lineNo);
+      this.dropSummary(s.cpu, this.lineNo);
       return;
     }
     if (parsed.value.type !== 'op') {
       throw new Error('window_op line parsed to a non-op');
     }
     this.received(s.ts, s.ts);
-    const pending = this.summary;
     pending.ops.push(parsed.value.op);
     if (pending.ops.length === pending.nops) {
-      this.summary = undefined;
+      this.summaries.delete(s.cpu);
       const ops = [...pending.ops].sort((a, b) => a.ts - b.ts);
       this.emit({ ...pending.event, ops });
     }
   }
 
-  /** Reports the summary waiting for op lines, if any, and forgets it. */
-  private dropSummary(interruptedAt: number | null): void {
-    const s = this.summary;
+  /** Reports the summary of `cpu` waiting for op lines, if any, and forgets it. */
+  private dropSummary(cpu: number, interruptedAt: number | null): void {
+    const s = this.summaries.get(cpu);
     if (s === undefined) {
       return;
     }
-    this.summary = undefined;
+    this.summaries.delete(cpu);
     this.error(s.line, { code: 'summary_incomplete', expected: s.nops, received: s.ops.length, interruptedAt });
+  }
+
+  private dropSummaries(interruptedAt: number | null): void {
+    for (const cpu of [...this.summaries.keys()]) {
+      this.dropSummary(cpu, interruptedAt);
+    }
   }
 
   // ---- header ----

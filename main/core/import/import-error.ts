@@ -55,8 +55,9 @@ export type ImportErrorDetail =
     }
   | {
       /**
-       * A window_summary whose window_op lines did not all follow it. Reported on the summary's
-       * line; the window is dropped.
+       * A window_summary whose window_op lines did not all follow it on its CPU (another line of
+       * that CPU, or a header line, came first). Reported on the summary's line; the window is
+       * dropped.
        */
       readonly code: 'summary_incomplete';
       readonly expected: number;

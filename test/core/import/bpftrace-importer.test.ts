@@ -519,7 +519,7 @@ describe('bpftrace importer: window summaries', () => {
       /* 5 */ op(20, 7, 'acquired'),
       /* 6 */ summary(200, 7, 2),
       /* 7 */ op(210, 7),
-      /* 8 */ ev('req_free', 220, 1, 9, `req=${hex(reqA)}`),
+      /* 8 */ ev('req_free', 220, 0, 9, `req=${hex(reqA)}`), // the same CPU moved on
       /* 9 */ op(230, 7), // the summary is gone: orphan
       /* 10 */ summary(300, 7, 1),
       /* 11 */ op(310, 8), // another task's op line interrupts it
@@ -542,9 +542,27 @@ describe('bpftrace importer: window summaries', () => {
     assert.deepEqual(first.ops.map((o) => [o.op, o.ts - S]), [['acquire', 10], ['acquired', 20]]);
   });
 
-  it('reports the summary at its own line when a header line or an unknown kind interrupts', () => {
+  it('reports the summary at its own line when a header line interrupts, or when the input ends', () => {
+    // A line of unknown kind names no CPU: it interrupts nothing; the summary is reported at the end.
     const { result } = importBpftrace([summary(0, 7, 1), 'LS1 offset member=a offset=1 size=1', summary(10, 7, 1), 'LS1 whatever']);
-    assert.deepEqual(codes(result), ['1:summary_incomplete', '2:late_header', '3:summary_incomplete', '4:unknown_kind']);
+    assert.deepEqual(codes(result), ['1:summary_incomplete', '2:late_header', '4:unknown_kind', '3:summary_incomplete']);
+  });
+
+  it("keeps a summary whose op lines come after other CPUs' lines (bpftrace drains the CPUs' buffers in turn)", () => {
+    const other = (dt: number, tid: number, nops: number): string => summary(dt, tid, nops).replace(` ${ABS0 + BigInt(dt)} 0 `, ` ${ABS0 + BigInt(dt)} 1 `);
+    const otherOp = (dt: number, tid: number): string => op(dt, tid).replace(` ${ABS0 + BigInt(dt)} 0 `, ` ${ABS0 + BigInt(dt)} 1 `);
+    const { result, events } = importBpftrace([
+      summary(0, 7, 2),
+      op(10, 7),
+      other(5, 8, 1), // CPU 1's window, its op and another line, between CPU 0's summary and its last op
+      otherOp(6, 8),
+      ev('req_free', 15, 1, 8, `req=${hex(reqA)}`),
+      op(20, 7, 'acquired'),
+    ]);
+    assert.deepEqual(codes(result), []);
+    const windows = events.filter((e) => e.kind === 'window_summary');
+    // Each is emitted when its last op arrives: CPU 1's first.
+    assert.deepEqual(windows.map((w) => [w.tid, w.cpu, w.ops.length]), [[8, 1, 1], [7, 0, 2]]);
   });
 });
 
