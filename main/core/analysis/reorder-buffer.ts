@@ -70,7 +70,7 @@ export class ReorderBuffer {
     for (let i = 0; i < c.count; i++) {
       const ts = times[i] ?? 0;
       if (ts < this.released) {
-        this.onLate(eventAt(c, i, (n) => c.rare[n]), this.released);
+        this.onLate(eventAt(c, i), this.released);
         continue;
       }
       if (ts >= this.runTail) {

@@ -224,14 +224,8 @@ function api(code: number): (typeof LOCK_APIS)[number] {
   return a;
 }
 
-/**
- * Any columns-like store (a batch, or the analysis's reorder buffer) read at one index: the same
- * column names as EventColumns, except `rare` which is looked up by the caller.
- */
-export type ColumnView = Omit<EventColumns, 'count' | 'rare'>;
-
 /** The event at index `i` as an object (for evidence, late events, tests). */
-export function eventAt(c: ColumnView, i: number, rare: (index: number) => CaptureEvent | undefined): CaptureEvent {
+export function eventAt(c: EventColumns, i: number): CaptureEvent {
   const kind = KIND_OF_CODE[c.kind[i] ?? 0];
   const ts = (c.ts[i] ?? 0) as RelNs;
   const cpu = c.cpu[i] ?? 0;
@@ -281,7 +275,7 @@ export function eventAt(c: ColumnView, i: number, rare: (index: number) => Captu
     case 'lost':
     case 'probe_misses':
     case 'marker': {
-      const e = rare(num);
+      const e = c.rare[num];
       if (e?.kind !== kind) {
         throw new RangeError(`${kind} at ${i}: no such rare event ${num}`);
       }
@@ -295,9 +289,8 @@ export function eventAt(c: ColumnView, i: number, rare: (index: number) => Captu
 /** Every event of a batch as objects. */
 export function eventsOf(c: EventColumns): CaptureEvent[] {
   const out = new Array<CaptureEvent>(c.count);
-  const rare = (n: number): CaptureEvent | undefined => c.rare[n];
   for (let i = 0; i < c.count; i++) {
-    out[i] = eventAt(c, i, rare);
+    out[i] = eventAt(c, i);
   }
   return out;
 }
