@@ -1,0 +1,92 @@
+// Summary for bench/overhead/run.sh: reads the runs (TSV: round, config, "key=value ..." or
+// "failed"), prints the table, writes the JSON.
+// Usage: node bench/overhead/summarize.mjs RUNS.tsv OUT.json key=value...
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [runsPath, outPath, ...meta] = process.argv.slice(2);
+if (!runsPath || !outPath) {
+  throw new Error('usage: summarize.mjs RUNS.tsv OUT.json key=value...');
+}
+const info = Object.fromEntries(meta.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const GOAL = 1.2;
+
+const runs = [];
+const order = [];
+for (const line of readFileSync(runsPath, 'utf8').split('\n')) {
+  if (!line) continue;
+  const [round, config, rest] = line.split('\t');
+  if (!order.includes(config)) order.push(config);
+  const run = { round: Number(round), config, ok: rest !== 'failed' };
+  if (run.ok) {
+    for (const kv of rest.split(' ')) {
+      const i = kv.indexOf('=');
+      const v = kv.slice(i + 1);
+      run[kv.slice(0, i)] = Number.isNaN(Number(v)) ? v : Number(v);
+    }
+  }
+  runs.push(run);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const configs = {};
+for (const c of order) {
+  const ok = runs.filter((r) => r.config === c && r.ok);
+  configs[c] = {
+    runs: ok.length,
+    failed: runs.filter((r) => r.config === c && !r.ok).length,
+    chains_per_s: ok.map((r) => r.chains_per_s),
+    median_chains_per_s: median(ok.map((r) => r.chains_per_s)),
+    median_wall_s: median(ok.map((r) => r.wall_s)),
+    median_out_bytes: median(ok.map((r) => r.out_bytes)),
+    lost_events: ok.reduce((a, r) => a + (r.lost ?? 0), 0),
+  };
+}
+const base = configs.none?.median_chains_per_s;
+for (const c of order) {
+  configs[c].slowdown = base / configs[c].median_chains_per_s;
+}
+const sMin = configs.minimal?.slowdown;
+const ratioOf = (c) => (configs[c].slowdown - 1) / (sMin - 1);
+for (const c of order) {
+  if (c !== 'none' && c !== 'minimal') configs[c].added_cost_ratio = ratioOf(c);
+}
+const ratio = configs.lockscope ? ratioOf('lockscope') : NaN;
+const result = {
+  ...info,
+  date: new Date().toISOString(),
+  goal: `added-cost ratio (slowdown(lockscope) - 1) / (slowdown(minimal) - 1) <= ${GOAL}`,
+  added_cost_ratio: ratio,
+  meets_goal: Number.isFinite(ratio) && ratio <= GOAL,
+  configs,
+  runs,
+};
+writeFileSync(outPath, JSON.stringify(result, null, 2) + '\n');
+
+const f = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const rows = [['config', 'runs', 'median chains/s', 'slowdown', 'added cost vs minimal', 'runs (chains/s)']];
+for (const c of order) {
+  const k = configs[c];
+  rows.push([
+    c,
+    `${k.runs}${k.failed ? ` (+${k.failed} failed)` : ''}`,
+    f(k.median_chains_per_s, 0),
+    `${f(k.slowdown, 2)}x`,
+    c === 'none' ? '' : c === 'minimal' ? '1.00' : f(k.added_cost_ratio, 2),
+    k.chains_per_s.map((x) => x.toFixed(0)).join(' '),
+  ]);
+}
+const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(`\noverhead on lab ${info.kernel} (${info.release}, bpftrace ${info.bpftrace}): ` +
+  `${info.rounds} rounds x ${info.duration_s} s of linkstorm --chain ${info.chain}`);
+for (const r of rows) {
+  console.log(('  ' + r.map((x, i) => (i === 0 || i === 5 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ')).trimEnd());
+}
+console.log(`  added-cost ratio (lockscope slowdown - 1) / (minimal slowdown - 1) = ${f(ratio, 2)}: ` +
+  `${result.meets_goal ? 'meets' : 'MISSES'} the <= ${GOAL} goal`);
+console.log(`  -> ${outPath}\n`);
