@@ -9,6 +9,7 @@ import type { InspectTarget } from './commands/inspect-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { preflightCommand, targetFor } from './commands/preflight-command.js';
 import { CliError } from './cli-error.js';
+import { traceCommand } from './commands/trace-command.js';
 
 const USAGE = `usage:
   lockscope analyze CAPTURE [--json] [--rules FILE] [--reorder-horizon DURATION]
@@ -19,6 +20,11 @@ const USAGE = `usage:
       convert bpftrace output (text or -f json) of Lockscope's probe programs to a capture
   lockscope preflight --target local|ssh://[user@]host[:port]|<ssh alias> [--ssh-config FILE] [--json]
       what the target offers for tracing, with what to do about each problem; exit 0 ready, 1 a check failed, 2 error
+  lockscope trace --target local|ssh://[user@]host[:port]|<ssh alias> -o CAPTURE [--duration 30s]
+                  [--workload linkstorm[:chain=N,inflight=N,rings=N,...] | --workload-command CMD]
+                  [--max-rate EVENTS_PER_S] [--lifecycle] [--ssh-config FILE] [--rules FILE]
+      a live session: preflight, probe plan, bpftrace on the target, the capture written as events
+      arrive, then the verdict summary; exit codes as analyze (2 also when calibration fails)
   lockscope help`;
 
 function out(text: string): void {
@@ -83,6 +89,59 @@ async function main(argv: readonly string[]): Promise<number> {
         throw new CliError('preflight needs --target local, --target ssh://[user@]host[:port] or --target <ssh alias>');
       }
       return preflightCommand(targetFor(values.target, values['ssh-config']), values.json, { out });
+    }
+    case 'trace': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          target: { type: 'string' },
+          'ssh-config': { type: 'string' },
+          output: { type: 'string', short: 'o' },
+          duration: { type: 'string' },
+          workload: { type: 'string' },
+          'workload-command': { type: 'string' },
+          rules: { type: 'string' },
+          'max-rate': { type: 'string' },
+          lifecycle: { type: 'boolean', default: false },
+        },
+      });
+      if (positionals.length > 0) {
+        throw new CliError(`trace takes no positional arguments; unexpected: ${positionals.join(' ')}`);
+      }
+      if (values.target === undefined) {
+        throw new CliError('trace needs --target local, --target ssh://[user@]host[:port] or --target <ssh alias>');
+      }
+      const tty = process.stderr.isTTY;
+      return traceCommand(
+        targetFor(values.target, values['ssh-config']),
+        {
+          output: values.output,
+          duration: values.duration,
+          workload: values.workload,
+          workloadCommand: values['workload-command'],
+          rules: values.rules,
+          maxRate: values['max-rate'],
+          lifecycle: values.lifecycle,
+        },
+        {
+          out,
+          err: (t) => {
+            err(tty ? `\r\x1b[K${t}` : t);
+          },
+          progress: tty
+            ? (line) => {
+                process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 200) - 1)}`);
+              }
+            : undefined,
+          onInterrupt: (stop) => {
+            process.on('SIGINT', stop);
+            return () => {
+              process.off('SIGINT', stop);
+            };
+          },
+        },
+      );
     }
     case undefined:
     case 'help':

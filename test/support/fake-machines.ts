@@ -30,6 +30,7 @@ export interface MachineOptions {
   /** Replace or add answers. */
   readonly exec?: FakeScript['exec'];
   readonly files?: Readonly<Record<string, FakeFile>>;
+  readonly spawn?: FakeScript['spawn'];
 }
 
 export function fakeMachine(machine: Machine, o: MachineOptions = {}): FakeTarget {
@@ -65,6 +66,7 @@ export function fakeMachine(machine: Machine, o: MachineOptions = {}): FakeTarge
       ...o.exec,
     },
     files,
+    ...(o.spawn === undefined ? {} : { spawn: o.spawn }),
     strict: true,
   });
 }

@@ -83,7 +83,6 @@ export class AnalysisTally {
 
   /** A closed window: a walk, a chain tail, or (only its NULL return seen) neither for sure. */
   window(w: ObservedWindow, kind: 'walk' | 'tail' | 'undetermined'): void {
-    this.firstTs ??= w.start ?? w.end;
     this.windows++;
     if (kind === 'tail') {
       this.chainTails++;

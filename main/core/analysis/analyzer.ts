@@ -280,6 +280,7 @@ export class Analyzer {
         }
       }
     }
+    this.tally.firstTs ??= ts;
     this.tally.lastTs = ts;
     this.resolvePending(false);
   }

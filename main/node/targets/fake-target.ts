@@ -8,7 +8,7 @@
  *     root: 'sudo',
  *   });
  *
- * Commands are looked up by their arguments joined with single spaces; anything unscripted is
+ * Commands are looked up by their arguments joined with single spaces, then under ANY ('*'); anything unscripted is
  * `not_found` (a bare machine), or throws with `strict: true`.
  */
 import { PassThrough } from 'node:stream';
@@ -16,6 +16,9 @@ import type { Result } from '../../core/util/result.js';
 import { err, ok } from '../../core/util/result.js';
 import type { ExecOptions, ExecResult, Spawned, Target } from './target.js';
 import type { TargetError } from './target-error.js';
+
+/** The key of the answer given to any command not scripted by its own key. */
+export const ANY = '*';
 
 /** A finished command, or the error the target reports instead. */
 export type FakeAnswer =
@@ -107,7 +110,7 @@ export class FakeTarget implements Target {
       return Promise.resolve(err(refusal));
     }
     const key = argv.join(' ');
-    const scripted = this.script.exec?.[key];
+    const scripted = this.script.exec?.[key] ?? this.script.exec?.[ANY];
     if (scripted === undefined) {
       this.unscripted(`exec ${key}`);
       return Promise.resolve(err({ kind: 'not_found', target: this.name, what: `the program ${argv[0] ?? ''}` }));
@@ -161,7 +164,7 @@ export class FakeTarget implements Target {
       return err(refusal);
     }
     const key = argv.join(' ');
-    const p = this.script.spawn?.[key];
+    const p = this.script.spawn?.[key] ?? this.script.spawn?.[ANY];
     if (p === undefined) {
       this.unscripted(`spawn ${key}`);
       return err({ kind: 'not_found', target: this.name, what: `the program ${argv[0] ?? ''}` });

@@ -1,0 +1,52 @@
+/**
+ * The shell script a session runs on the target (as root, under the target's guard and time
+ * bound): bpftrace with the generated program, and beside it the probe-miss reader, which must
+ * know bpftrace's pid. Pure: the text is fixed and every variable part is a positional argument,
+ * so nothing the user typed is ever parsed by the target's shell.
+ *
+ *   sh -c SCRIPT lockscope-session DIR PERF_PAGES READER_ARGS...
+ *
+ * bpftrace writes its -f json records to a file in the session directory, and `tail --pid`
+ * streams that file to the script's standard output: a slow connection then never blocks
+ * bpftrace, which would stop draining its perf buffers and lose events (it did: 59,135 of
+ * 65,000 events lost over SSH to an emulated guest); the file is the buffer. The reader's lines and bpftrace's messages share standard error (the reader's all start "LSM ").
+ * The first line on standard error is "LSPID <bpftrace pid>", so the runner can stop bpftrace
+ * gracefully (SIGINT: it runs END, which prints the exact totals) with a separate command.
+ * A TERM or HUP to the script (the guard's, when the connection drops) does the same.
+ */
+export const SESSION_SCRIPT = [
+  'd=$1; pages=$2; shift 2',
+  ': > "$d/out.json"',
+  'BPFTRACE_PERF_RB_PAGES=$pages bpftrace -f json -o "$d/out.json" "$d/lockscope.bt" &',
+  'bt=$!',
+  'echo "LSPID $bt" >&2',
+  '"$d/lockscope-misses" --pid "$bt" "$@" >&2 &',
+  'ms=$!',
+  'tail -s 0.2 -c +1 -f --pid="$bt" "$d/out.json" &',
+  'tl=$!',
+  "trap 'kill -INT \"$bt\" 2>/dev/null' INT TERM HUP",
+  'rc=0',
+  // wait returns early when a trapped signal arrives: wait until bpftrace is really gone.
+  'while kill -0 "$bt" 2>/dev/null; do wait "$bt"; rc=$?; done',
+  'wait "$tl" 2>/dev/null',
+  'wait "$ms" 2>/dev/null',
+  'exit "$rc"',
+].join('\n');
+
+export const SESSION_ARGV0 = 'lockscope-session';
+
+/** Files the session directory holds on the target. */
+export const SESSION_FILES = { program: 'lockscope.bt', missReader: 'lockscope-misses', workload: 'linkstorm' } as const;
+
+/** Perf buffer pages per CPU: bpftrace's default 64 lost 70% of the summaries at 6.1 lab rates; 1024 lost none. */
+export const PERF_PAGES = 1024;
+
+export function sessionArgv(dir: string, readerArgs: readonly string[]): string[] {
+  return ['sh', '-c', SESSION_SCRIPT, SESSION_ARGV0, dir, String(PERF_PAGES), ...readerArgs];
+}
+
+/** The `LSPID` line, or undefined. */
+export function parsePidLine(line: string): number | undefined {
+  const m = /^LSPID ([0-9]{1,9})$/.exec(line.trim());
+  return m === null ? undefined : Number(m[1]);
+}

@@ -1,0 +1,577 @@
+/**
+ * `lockscope trace`: one live session on one target, end to end.
+ *
+ * preflight → the kernel's BTF → probe plan → bpftrace program → a private directory on the
+ * target (program, miss reader, workload) → bpftrace and the miss reader under the target's
+ * guard → every line parsed as it arrives and appended to the capture as it arrives → the
+ * workload once the probes are attached → stop at the duration (SIGINT: bpftrace prints its
+ * exact totals at END), at the event-rate cap, on a failed calibration or on Ctrl-C → the
+ * capture's footer, the target's directory removed, the verdict summary.
+ *
+ * Nothing is left running on the target: bpftrace runs under the target's guard (it dies with
+ * the connection) and a hard time bound (duration + attach allowance + grace).
+ */
+import { createInterface } from 'node:readline';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Analyzer } from '../../core/analysis/analyzer.js';
+import { generateProgram, describeProgramError } from '../../core/bpf/bpftrace-program.js';
+import { CaptureEncoder } from '../../core/capture/capture-encoder.js';
+import type { CaptureEvent } from '../../core/capture/events.js';
+import type { CaptureHeader } from '../../core/capture/header.js';
+import { BpftraceImporter } from '../../core/import/bpftrace-importer.js';
+import { formatImportError } from '../../core/import/import-error.js';
+import { kernelLayoutFromBtf } from '../../core/plan/kernel-layout.js';
+import { formatPlan } from '../../core/plan/format-plan.js';
+import { planProbes } from '../../core/plan/plan-probes.js';
+import type { ProbePlan } from '../../core/plan/probe-plan.js';
+import { formatSummary } from '../../core/report/format-summary.js';
+import type { Rule } from '../../core/rules/rule.js';
+import { Calibration } from '../../core/session/calibration.js';
+import type { MissCoverage } from '../../core/session/miss-reader-lines.js';
+import { isMissReaderLine, missCoverage, parseMissReaderLine, witnessArgs } from '../../core/session/miss-reader-lines.js';
+import { SESSION_FILES, parsePidLine, sessionArgv } from '../../core/session/session-script.js';
+import { RateMeter, formatProgress } from '../../core/session/session-progress.js';
+import type { WorkloadSpec } from '../../core/session/workload-spec.js';
+import { describeBtfParseError, parseBtf } from '../../core/target/btf.js';
+import type { TargetFacts } from '../../core/target/target-facts.js';
+import type { RelNs } from '../../core/util/time.js';
+import { formatCheck } from '../../core/report/format-preflight.js';
+import { CaptureFileWriter } from '../capture-file.js';
+import { CliError } from '../cli-error.js';
+import { exitCodeFor, EXIT } from '../commands/analyze-command.js';
+import { collectPreflight } from '../targets/preflight.js';
+import type { Spawned, Target } from '../targets/target.js';
+import { describeTargetError } from '../targets/target-error.js';
+
+export interface TraceOptions {
+  readonly durationMs: number;
+  readonly output: string;
+  readonly workload: WorkloadSpec | undefined;
+  /** The user's own workload, run on the target through `sh -c` as root. */
+  readonly workloadCommand: string | undefined;
+  readonly rules: readonly Rule[];
+  /** Events per second (over a sliding second) that stop the session. */
+  readonly maxRate: number;
+  /** Milliseconds between probe-miss readings. */
+  readonly missIntervalMs: number;
+  /** Directory of the static helper binaries (build/bpf). */
+  readonly binDir?: string;
+  /** Attach the per-request lifecycle tracepoints too. */
+  readonly lifecycle: boolean;
+}
+
+export interface TraceIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** A progress line that replaces the previous one (a terminal); undefined: no progress line. */
+  readonly progress: ((line: string) => void) | undefined;
+  /** Registers what to do on Ctrl-C; returns the deregistration. */
+  readonly onInterrupt: (stop: () => void) => () => void;
+}
+
+type StopReason =
+  | { readonly kind: 'duration' }
+  | { readonly kind: 'interrupted' }
+  | { readonly kind: 'rate_cap'; readonly rate: number }
+  | { readonly kind: 'calibration'; readonly reason: string }
+  | { readonly kind: 'tracer_exited' };
+
+function stopText(r: StopReason, o: TraceOptions): string {
+  switch (r.kind) {
+    case 'duration':
+      return `duration ${o.durationMs / 1000}s reached`;
+    case 'interrupted':
+      return 'stopped by the user';
+    case 'rate_cap':
+      return `event rate ${Math.round(r.rate).toLocaleString('en-US')}/s exceeded the cap of ${o.maxRate.toLocaleString('en-US')}/s (--max-rate)`;
+    case 'calibration':
+      return r.reason;
+    case 'tracer_exited':
+      return 'bpftrace exited on its own';
+  }
+}
+
+const BTF_PATH = '/sys/kernel/btf/vmlinux';
+/** Preflight checks whose failure costs only the walks, not the session. */
+const WALK_ONLY_CHECKS: ReadonlySet<string> = new Set(['kprobes', 'symbols', 'btf']);
+/** Allowance for bpftrace to attach: 2–5 s on real machines, much more under software emulation. */
+const ATTACH_ALLOWANCE_MS = 180_000;
+/** After SIGINT, how long bpftrace may take to print END and detach before it is killed. */
+const STOP_GRACE_MS = 60_000;
+const FLUSH_MS = 200;
+const FLUSH_LINES = 8192;
+const STDERR_KEPT = 40;
+
+const DEFAULT_BIN_DIR = fileURLToPath(new URL('../../../bpf/', import.meta.url));
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function execOrThrow(target: Target, argv: readonly string[], what: string, o: { readonly input?: Uint8Array; readonly timeoutMs?: number } = {}): Promise<string> {
+  const r = await target.exec(argv, { root: true, timeoutMs: o.timeoutMs ?? 60_000, ...(o.input === undefined ? {} : { input: o.input }) });
+  if (!r.ok) {
+    throw new CliError(`${target.name}: ${what}: ${describeTargetError(r.error)}`);
+  }
+  if (r.value.code !== 0) {
+    throw new CliError(`${target.name}: ${what} failed (exit ${String(r.value.code)}): ${r.value.stderr.trim() || 'no message'}`);
+  }
+  return new TextDecoder().decode(r.value.stdout);
+}
+
+/** Preflight, BTF and the plan: what will be attached, decided before anything is. */
+async function planFor(target: Target, o: TraceOptions, io: TraceIo): Promise<{ plan: ProbePlan; facts: TargetFacts; cpus: number; readerOk: boolean }> {
+  io.err(`lockscope: preflight of ${target.name} …`);
+  const { checks, facts } = await collectPreflight(target, {});
+  // Without kprobes, symbols or BTF the plan still traces what it can (life cycle, contention)
+  // and says why walks will be UNKNOWN; anything else failing stops the session here.
+  const failed = checks.filter((c) => c.status === 'fail' && !WALK_ONLY_CHECKS.has(c.id));
+  for (const c of checks.filter((x) => x.status === 'fail' && WALK_ONLY_CHECKS.has(x.id))) {
+    io.err(`lockscope: warning: ${formatCheck(c).trim()}`);
+  }
+  if (failed.length > 0) {
+    throw new CliError(`${target.name}: preflight failed:\n${failed.map((c) => formatCheck(c)).join('\n')}`);
+  }
+  const version = facts.bpftrace?.version;
+  if (version === undefined) {
+    throw new CliError(`${target.name}: no usable bpftrace (preflight found none)`);
+  }
+  const btfBytes = await target.readFile(BTF_PATH, { root: false, maxBytes: 128 << 20, timeoutMs: 120_000 });
+  let layout: ReturnType<typeof kernelLayoutFromBtf> | undefined;
+  if (btfBytes.ok) {
+    const btf = parseBtf(btfBytes.value);
+    if (!btf.ok) {
+      io.err(`lockscope: warning: ${describeBtfParseError(btf.error, `${target.name}:${BTF_PATH}`)}; walks will be UNKNOWN`);
+    } else {
+      layout = kernelLayoutFromBtf(btf.value);
+    }
+  } else {
+    io.err(`lockscope: warning: ${target.name}:${BTF_PATH}: ${describeTargetError(btfBytes.error)}; without BTF the offsets are unknown and walks will be UNKNOWN`);
+  }
+  // The miss reader and the workload are static x86-64 binaries.
+  const readerOk = facts.kernel?.arch === 'x86_64' && existsSync(`${binDir(o)}${SESSION_FILES.missReader}`);
+  if (!readerOk) {
+    io.err(
+      facts.kernel?.arch === 'x86_64'
+        ? `lockscope: warning: no ${binDir(o)}${SESSION_FILES.missReader} (run: npm run build:workload); probe misses will not be counted and walks will be UNKNOWN`
+        : `lockscope: warning: the probe-miss reader is built for x86-64 only and ${target.name} is ${facts.kernel?.arch ?? 'unknown'}; walks will be UNKNOWN`,
+    );
+  }
+  const cpusText = await execOrThrow(target, ['getconf', '_NPROCESSORS_CONF'], 'counting its CPUs');
+  const cpus = Number(cpusText.trim());
+  if (!Number.isInteger(cpus) || cpus < 1) {
+    throw new CliError(`${target.name}: getconf _NPROCESSORS_CONF printed '${cpusText.trim()}', not a CPU count`);
+  }
+  const plan = planProbes(facts, layout, { rules: o.rules, host: target.name, missesCounted: readerOk, lifecycle: o.lifecycle });
+  return { plan, facts, cpus, readerOk };
+}
+
+function binDir(o: TraceOptions): string {
+  const d = o.binDir ?? DEFAULT_BIN_DIR;
+  return d.endsWith('/') ? d : `${d}/`;
+}
+
+function readLocal(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    throw new CliError(`${path}: ${what} is missing; run: npm run build:workload`);
+  }
+}
+
+/** Runs one session; returns the exit code (analyze's codes; 2 on a failed calibration). */
+export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Promise<number> {
+  const { plan, facts, cpus, readerOk } = await planFor(target, o, io);
+  io.err(formatPlan(plan));
+  const version = facts.bpftrace?.version;
+  if (version === undefined) {
+    throw new CliError(`${target.name}: no usable bpftrace (preflight found none)`);
+  }
+  const program = generateProgram(plan, version, { maxCpus: Math.min(64, cpus) });
+  if (!program.ok) {
+    throw new CliError(`${target.name}: cannot generate the bpftrace program: ${describeProgramError(program.error)}`);
+  }
+  // The output file is created before anything runs on the target: a bad path fails here.
+  const writer = new CaptureFileWriter(o.output);
+  const dir = (await execOrThrow(target, ['mktemp', '-d', '/tmp/lockscope.XXXXXXXX'], 'creating a session directory')).trim();
+  if (!/^\/tmp\/lockscope\.[A-Za-z0-9]{8}$/.test(dir)) {
+    throw new CliError(`${target.name}: mktemp printed '${dir}', not a directory name`);
+  }
+  try {
+    return await sessionIn(target, o, io, { plan, readerOk, dir, writer, programText: program.value.text });
+  } finally {
+    const rm = await target.exec(['rm', '-rf', '--', dir], { root: true, timeoutMs: 30_000 });
+    if (!rm.ok || rm.value.code !== 0) {
+      io.err(`lockscope: warning: could not remove ${dir} on ${target.name}: ${rm.ok ? rm.value.stderr.trim() : describeTargetError(rm.error)}`);
+    }
+  }
+}
+
+interface SessionInput {
+  readonly plan: ProbePlan;
+  readonly readerOk: boolean;
+  readonly dir: string;
+  readonly writer: CaptureFileWriter;
+  readonly programText: string;
+}
+
+async function put(target: Target, path: string, bytes: Uint8Array, mode: string): Promise<void> {
+  await execOrThrow(target, ['sh', '-c', 'cat > "$1" && chmod "$2" "$1"', 'lockscope-put', path, mode], `writing ${path}`, { input: bytes, timeoutMs: 120_000 });
+}
+
+async function sessionIn(target: Target, o: TraceOptions, io: TraceIo, s: SessionInput): Promise<number> {
+  const { plan, dir } = s;
+  await put(target, `${dir}/${SESSION_FILES.program}`, new TextEncoder().encode(s.programText), '600');
+  const witnesses = witnessArgs(plan.probes.filter((p) => p.missesCounted));
+  const readerArgs: string[] = ['--interval-ms', String(o.missIntervalMs), ...witnesses.flatMap((w) => ['--witness', w])];
+  if (s.readerOk) {
+    await put(target, `${dir}/${SESSION_FILES.missReader}`, readLocal(`${binDir(o)}${SESSION_FILES.missReader}`, 'the probe-miss reader'), '700');
+  } else {
+    // A stand-in that reads nothing, so the script stays the same.
+    await put(target, `${dir}/${SESSION_FILES.missReader}`, new TextEncoder().encode('#!/bin/sh\nexit 0\n'), '700');
+  }
+  if (o.workload !== undefined) {
+    await put(target, `${dir}/${SESSION_FILES.workload}`, readLocal(`${binDir(o)}${SESSION_FILES.workload}`, 'the linkstorm workload'), '700');
+  }
+
+  const hardBoundMs = o.durationMs + ATTACH_ALLOWANCE_MS + STOP_GRACE_MS;
+  const spawned = target.spawn(sessionArgv(dir, readerArgs), { root: true, timeoutMs: hardBoundMs });
+  if (!spawned.ok) {
+    throw new CliError(`${target.name}: could not start bpftrace: ${describeTargetError(spawned.error)}`);
+  }
+  const run = new LiveSession(target, o, io, s, spawned.value, witnesses.length);
+  return run.run();
+}
+
+class LiveSession {
+  private readonly importer = new BpftraceImporter();
+  private readonly encoder = new CaptureEncoder();
+  private header: CaptureHeader | undefined;
+  private analyzer: Analyzer | undefined;
+  private calibration: Calibration | undefined;
+  private countedProbes: number[] = [];
+  private coverage: MissCoverage = { kind: 'attaching', detail: 'no reading yet' };
+  private coverageNoted = '';
+  private readonly pendingReadings: { ns: bigint; total: number }[] = [];
+  private lastMisses: number | undefined;
+  private pid: number | undefined;
+  private attachedAt: number | undefined;
+  private stopReason: StopReason | undefined;
+  private events = 0;
+  private linesSinceFlush = 0;
+  private lastTs = 0;
+  private readonly stderrTail: string[] = [];
+  private readonly rate = new RateMeter();
+  private lastRate = 0;
+  private workloadDone: Promise<void> | undefined;
+  private readonly started = Date.now();
+  private readonly notes: string[] = [];
+  private calibrationFailure: string | undefined;
+
+  constructor(
+    private readonly target: Target,
+    private readonly o: TraceOptions,
+    private readonly io: TraceIo,
+    private readonly s: SessionInput,
+    private readonly tracer: Spawned,
+    private readonly witnessesPlanned: number,
+  ) {}
+
+  async run(): Promise<number> {
+    const offInterrupt = this.io.onInterrupt(() => {
+      this.requestStop({ kind: 'interrupted' });
+    });
+    const stdoutDone = this.readLines(this.tracer.stdout, (line) => {
+      this.stdoutLine(line);
+    });
+    const stderrDone = this.readLines(this.tracer.stderr, (line) => {
+      this.stderrLine(line);
+    });
+    const ticker = setInterval(() => {
+      this.tick();
+    }, FLUSH_MS);
+    let ended: { code: number | null; signal: string | null };
+    try {
+      ended = await this.tracer.done;
+      await Promise.all([stdoutDone, stderrDone]);
+    } finally {
+      clearInterval(ticker);
+      offInterrupt();
+    }
+    if (this.io.progress !== undefined) {
+      this.io.progress('');
+    }
+    this.stopReason ??= { kind: 'tracer_exited' };
+    await this.workloadDone;
+    return this.finish(ended);
+  }
+
+  private readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    rl.on('line', onLine);
+    return new Promise((resolve) => {
+      rl.once('close', resolve);
+    });
+  }
+
+  private stdoutLine(line: string): void {
+    if (this.attachedAt === undefined && line.includes('"attached_probes"')) {
+      this.attached();
+    }
+    this.importer.line(line);
+    if (++this.linesSinceFlush >= FLUSH_LINES) {
+      this.flush();
+    }
+  }
+
+  private stderrLine(line: string): void {
+    const pid = parsePidLine(line);
+    if (pid !== undefined) {
+      this.pid = pid;
+      return;
+    }
+    if (!isMissReaderLine(line)) {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_KEPT) {
+        this.stderrTail.shift();
+      }
+      // bpftrace 0.17 says "Attaching N probes..." on stderr in json mode as well.
+      if (this.attachedAt === undefined && /^Attach(ing|ed) \d+ probes?/.test(line)) {
+        this.attached();
+      }
+      return;
+    }
+    const m = parseMissReaderLine(line);
+    switch (m.kind) {
+      case 'sources': {
+        const before = this.coverage.kind;
+        this.coverage = missCoverage(this.s.plan.probes, m.sources, this.witnessesPlanned);
+        if (process.env.LOCKSCOPE_DEBUG === '1') {
+          this.io.err(`lockscope: debug: ${line} -> ${JSON.stringify(this.coverage)}`);
+        }
+        if (this.coverage.kind === 'complete' && before !== 'complete') {
+          const src = m.sources;
+          this.io.err(`lockscope: probe misses counted: ${src.progs} programs, ${src.kprobeMulti} kprobe_multi links, ${src.perfKprobes} perf kprobes with ${src.witnesses} witness kprobes`);
+        }
+        if (this.coverage.kind === 'incomplete' && this.coverageNoted !== this.coverage.reason) {
+          this.coverageNoted = this.coverage.reason;
+          this.notes.push(`probe misses not counted from here on: ${this.coverage.reason}; walks after it will be UNKNOWN`);
+          this.io.err(`lockscope: warning: ${this.notes[this.notes.length - 1] ?? ''}`);
+        }
+        break;
+      }
+      case 'reading':
+        if (this.coverage.kind === 'complete') {
+          this.pendingReadings.push({ ns: m.ns, total: m.total });
+          this.lastMisses = m.total;
+        }
+        break;
+      case 'unsettled':
+        break;
+      case 'error':
+        this.notes.push(`probe-miss reader: ${m.text}`);
+        this.io.err(`lockscope: warning: probe-miss reader: ${m.text}`);
+        break;
+      case 'bad':
+        this.io.err(`lockscope: warning: unreadable probe-miss reader line: ${m.line.slice(0, 200)}`);
+        break;
+    }
+  }
+
+  private attached(): void {
+    this.attachedAt = Date.now();
+    this.io.err(`lockscope: probes attached after ${((this.attachedAt - this.started) / 1000).toFixed(1)} s; tracing for ${this.o.durationMs / 1000} s`);
+    setTimeout(() => {
+      this.requestStop({ kind: 'duration' });
+    }, this.o.durationMs).unref();
+    this.workloadDone = this.startWorkload();
+  }
+
+  private async startWorkload(): Promise<void> {
+    const seconds = Math.max(1, Math.floor(this.o.durationMs / 1000) - 1);
+    let argv: string[] | undefined;
+    if (this.o.workload !== undefined) {
+      argv = [`${this.s.dir}/${SESSION_FILES.workload}`, ...this.o.workload.args, '--duration', String(seconds)];
+    } else if (this.o.workloadCommand !== undefined) {
+      argv = ['timeout', '-k', '5', String(seconds + 1), 'sh', '-c', this.o.workloadCommand];
+    }
+    if (argv === undefined) {
+      return;
+    }
+    const r = await this.target.exec(argv, { root: true, timeoutMs: this.o.durationMs + 60_000, maxOutputBytes: 1 << 20 });
+    if (!r.ok) {
+      this.io.err(`lockscope: warning: workload: ${describeTargetError(r.error)}`);
+      return;
+    }
+    const lines = new TextDecoder().decode(r.value.stdout).trim().split('\n');
+    const last = lines[lines.length - 1] ?? '';
+    this.io.err(`lockscope: workload ended (exit ${String(r.value.code)}): ${last}`);
+    if (r.value.code !== 0 && r.value.code !== 1) {
+      this.io.err(`lockscope: warning: workload stderr: ${r.value.stderr.trim().slice(-500)}`);
+    }
+  }
+
+  private requestStop(reason: StopReason): void {
+    if (this.stopReason !== undefined) {
+      if (reason.kind === 'interrupted') {
+        // A second Ctrl-C: do not wait for END.
+        this.tracer.stop();
+      }
+      return;
+    }
+    this.stopReason = reason;
+    void this.stopTracer();
+  }
+
+  private async stopTracer(): Promise<void> {
+    if (this.pid !== undefined) {
+      const r = await this.target.exec(['kill', '-INT', String(this.pid)], { root: true, timeoutMs: 30_000 });
+      if (!r.ok) {
+        this.io.err(`lockscope: warning: could not signal bpftrace: ${describeTargetError(r.error)}; stopping the session`);
+        this.tracer.stop();
+        return;
+      }
+    } else {
+      this.tracer.stop();
+      return;
+    }
+    const ended = await Promise.race([this.tracer.done.then(() => true), delay(STOP_GRACE_MS).then(() => false)]);
+    if (!ended) {
+      this.io.err(`lockscope: warning: bpftrace did not exit within ${STOP_GRACE_MS / 1000} s of SIGINT; stopping it (its END totals may be missing)`);
+      this.tracer.stop();
+    }
+  }
+
+  private tick(): void {
+    this.flush();
+    const now = Date.now();
+    this.lastRate = this.rate.add(now, this.events);
+    if (this.lastRate > this.o.maxRate && this.stopReason === undefined) {
+      this.requestStop({ kind: 'rate_cap', rate: this.lastRate });
+    }
+    if (this.io.progress !== undefined) {
+      const summary = this.analyzer?.tally.summary();
+      const v = summary?.rules[0]?.verdicts;
+      const cal = this.calibration?.state;
+      this.io.progress(
+        formatProgress({
+          elapsedMs: this.attachedAt === undefined ? 0 : now - this.attachedAt,
+          durationMs: this.o.durationMs,
+          events: this.events,
+          rate: this.lastRate,
+          lostEvents: summary?.losses.lostEvents ?? 0,
+          misses: this.lastMisses,
+          held: v?.HELD ?? 0,
+          notHeld: v?.NOT_HELD ?? 0,
+          unknown: v?.UNKNOWN ?? 0,
+          calibration: this.attachedAt === undefined ? 'attaching…' : cal === undefined ? 'calibrating' : cal.kind === 'passed' ? 'calibrated' : cal.kind === 'pending' ? `calibrating (${cal.walks} walks)` : 'calibration failed',
+        }),
+      );
+    }
+  }
+
+  /** Moves what the importer has parsed into the capture and the live analysis. */
+  private flush(): void {
+    this.linesSinceFlush = 0;
+    const events = this.importer.drain();
+    if (this.header === undefined) {
+      const h = this.importer.header;
+      if (h === undefined) {
+        return;
+      }
+      this.sealed(h);
+    }
+    this.write(events);
+  }
+
+  private sealed(h: CaptureHeader): void {
+    this.header = h;
+    this.s.writer.write([this.encoder.start(h)]);
+    this.analyzer = new Analyzer(h, { rules: this.o.rules, evidence: false }, () => undefined);
+    this.calibration = new Calibration(h.addrBias);
+    this.countedProbes = h.probes.flatMap((p, i) => (p.status === 'attached' && p.missesCounted ? [i] : []));
+  }
+
+  private write(events: CaptureEvent[]): void {
+    const h = this.header;
+    if (h === undefined) {
+      return;
+    }
+    for (const r of this.pendingReadings.splice(0)) {
+      const ts = Number(r.ns - h.baseNs) as RelNs;
+      for (const probe of this.countedProbes) {
+        events.push({ kind: 'probe_misses', ts, cpu: -1, tid: 0, probe, missed: r.total });
+      }
+    }
+    if (events.length === 0) {
+      return;
+    }
+    const cal = this.calibration;
+    for (const e of events) {
+      if (e.ts > this.lastTs) {
+        this.lastTs = e.ts;
+      }
+      if (e.kind === 'window_summary' && cal !== undefined && cal.state.kind === 'pending') {
+        const st = cal.window(e);
+        if (st.kind === 'failed') {
+          events.push({ kind: 'marker', ts: this.lastTs as RelNs, cpu: -1, tid: 0, marker: 'note', text: st.reason });
+          this.io.err(`lockscope: ${st.reason}`);
+          this.calibrationFailure = st.reason;
+          this.requestStop({ kind: 'calibration', reason: st.reason });
+          break;
+        }
+        if (st.kind === 'passed') {
+          this.io.err(`lockscope: calibrated: ${st.walks} of the first ${st.windows} windows walked to req->link (${st.mismatches} did not)`);
+        }
+      }
+    }
+    this.events += events.length;
+    this.s.writer.write(this.encoder.append(events));
+    this.analyzer?.push(events);
+  }
+
+  private finish(ended: { code: number | null; signal: string | null }): number {
+    this.flush();
+    const result = this.importer.finish();
+    if (this.header === undefined) {
+      this.sealed(result.header);
+    }
+    this.write(this.importer.drain());
+    const reason = this.stopReason ?? { kind: 'tracer_exited' };
+    const text = stopText(reason, this.o);
+    this.s.writer.write(this.encoder.close(text));
+    this.s.writer.close();
+    const analyzer = this.analyzer;
+    if (analyzer === undefined) {
+      throw new Error('finish without an analyzer');
+    }
+    analyzer.finish();
+    const c = result.counts;
+    this.io.err(
+      `lockscope: session ended (${text}); bpftrace exit ${ended.code === null ? `signal ${ended.signal ?? '?'}` : String(ended.code)}; ` +
+        `${this.events.toLocaleString('en-US')} events in ${this.o.output}, ${c.lostEvents.toLocaleString('en-US')} lost, ${c.errors} unreadable lines`,
+    );
+    for (const e of result.errors.slice(0, 5)) {
+      this.io.err(`  ${formatImportError(e)}`);
+    }
+    if (this.attachedAt === undefined) {
+      throw new CliError(
+        `${this.target.name}: bpftrace never attached its probes (exit ${String(ended.code)}).${this.stderrTail.length > 0 ? ` It said:\n  ${this.stderrTail.join('\n  ')}` : ''}`,
+      );
+    }
+    if (ended.code !== 0 && ended.code !== null && this.stderrTail.length > 0) {
+      this.io.err(`lockscope: bpftrace said:\n  ${this.stderrTail.join('\n  ')}`);
+    }
+    for (const n of this.notes) {
+      this.io.err(`lockscope: note: ${n}`);
+    }
+    const summary = analyzer.tally.summary();
+    this.io.out(formatSummary(summary, { file: this.o.output, fileNotes: [] }));
+    if (this.calibrationFailure !== undefined) {
+      this.io.err(`lockscope: ${this.calibrationFailure}; the capture is kept, but its verdicts must not be trusted`);
+      return EXIT.error;
+    }
+    return exitCodeFor(summary, false);
+  }
+}
