@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds the linked-request workload generator as a static x86-64 binary:
+# Builds the workload generator and the probe-miss reader as static x86-64 binaries:
 #   bpf/workload/linkstorm.c -> build/bpf/linkstorm
+#   bpf/workload/lsmiss.c    -> build/bpf/lockscope-misses
 # Usage: bpf/workload/build.sh            (npm run build:workload)
 #
 # Needs gcc and a static glibc: the Debian packages `gcc` and `libc6-dev` (libc6-dev brings
 # linux-libc-dev, whose <linux/io_uring.h> the program includes). When either is missing and
 # this runs as root, it installs them with `apt-get install --no-install-recommends gcc
 # libc6-dev`; otherwise it stops and says what to install. Nothing else is installed.
-# The binary uses no liburing and nothing that glibc cannot link statically (no NSS, no dlopen),
+# The binaries use no liburing and nothing that glibc cannot link statically (no NSS, no dlopen),
 # so it runs on any x86-64 Linux with io_uring; copy it to targets that have no compiler.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -35,23 +36,29 @@ if [[ ${#need[@]} -gt 0 ]]; then
 fi
 
 mkdir -p build/bpf
-out=build/bpf/linkstorm
-tmp=$(mktemp build/bpf/.linkstorm.XXXXXX)
-trap 'rm -f "$tmp"' EXIT
 flags=(-std=c11 -O2 -Wall -Wextra -Werror -static -pthread -s)
-say "gcc ${flags[*]} -o $out bpf/workload/linkstorm.c"
-gcc "${flags[@]}" -o "$tmp" bpf/workload/linkstorm.c 2>"$tmp.log" || { cat "$tmp.log" >&2; rm -f "$tmp.log"; die "compile failed"; }
-# glibc warns at link time about functions that need shared libraries at run time: none allowed.
-if [[ -s "$tmp.log" ]]; then
-  cat "$tmp.log" >&2
+
+# build SOURCE OUT: compile one program, check it is clean and static, then move it into place.
+build() {
+  local src=$1 out=$2 tmp
+  tmp=$(mktemp "build/bpf/.$(basename "$out").XXXXXX")
+  trap 'rm -f "$tmp" "$tmp.log"' EXIT
+  say "gcc ${flags[*]} -o $out $src"
+  gcc "${flags[@]}" -o "$tmp" "$src" 2>"$tmp.log" || { cat "$tmp.log" >&2; die "compile of $src failed"; }
+  # glibc warns at link time about functions that need shared libraries at run time: none allowed.
+  if [[ -s "$tmp.log" ]]; then
+    cat "$tmp.log" >&2
+    die "the compiler or linker warned (see above): $out must build clean and static"
+  fi
   rm -f "$tmp.log"
-  die "the compiler or linker warned (see above): the binary must build clean and static"
-fi
-rm -f "$tmp.log"
-if command -v readelf >/dev/null 2>&1 && readelf -l "$tmp" | grep -q 'Requesting program interpreter'; then
-  die "the binary is not static (it asks for a program interpreter)"
-fi
-chmod 755 "$tmp"
-mv -f "$tmp" "$out"
-trap - EXIT
-say "built $out ($(stat -c %s "$out") bytes, static x86-64)"
+  if command -v readelf >/dev/null 2>&1 && readelf -l "$tmp" | grep -q 'Requesting program interpreter'; then
+    die "$out is not static (it asks for a program interpreter)"
+  fi
+  chmod 755 "$tmp"
+  mv -f "$tmp" "$out"
+  trap - EXIT
+  say "built $out ($(stat -c %s "$out") bytes, static x86-64)"
+}
+
+build bpf/workload/linkstorm.c build/bpf/linkstorm
+build bpf/workload/lsmiss.c build/bpf/lockscope-misses
