@@ -16,7 +16,7 @@
  */
 import type { WindowSummaryEvent } from '../capture/events.js';
 import type { Addr } from '../util/addr.js';
-import { addrValue } from '../util/addr.js';
+import { addrValue, ownerTask } from '../util/addr.js';
 
 /** Walks (next == link) needed before the session counts as calibrated. */
 export const CALIBRATION_WALKS = 32;
@@ -62,7 +62,8 @@ export class Calibration {
     if (!isKernelPointer(w.ctx, b)) {
       return this.fail(`window at +${w.ts} ns: its ring req->ctx = ${fmt(w.ctx, b)} is not a kernel address; the io_kiocb.ctx offset (or the request derived from the work) does not match this kernel`);
     }
-    if (w.owner !== 0 && !isKernelPointer(w.owner, b)) {
+    // The owner word's low three bits are flags (waiters, handoff, pickup): the task is the rest.
+    if (w.owner !== 0 && !isKernelPointer(ownerTask(w.owner), b)) {
       return this.fail(`window at +${w.ts} ns: the uring_lock owner word reads ${fmt(w.owner, b)}, not a task address; the io_ring_ctx.uring_lock or mutex.owner offset does not match this kernel`);
     }
     if (w.next !== 0) {

@@ -60,6 +60,11 @@ describe('calibration', () => {
     assert.equal(c.window(win(1, { owner: 0x41 as Addr })).kind, 'failed');
   });
 
+  it('reads the owner word without its flag bits (a waiter set bit 0)', () => {
+    const c = new Calibration(0n);
+    assert.equal(c.window(win(1, { owner: K(0xff29431af80cc601n) })).kind, 'pending');
+  });
+
   it('stops looking once decided', () => {
     const c = new Calibration(0n);
     c.window(win(1, { ctx: 0x10 as Addr }));

@@ -1,0 +1,38 @@
+// Checks one lab kernel's `lockscope analyze --json` against what that kernel's code must give.
+// Usage: node test/lab/check-e2e.mjs 6.1|sid ANALYSIS.json TRACE_EXIT ANALYZE_EXIT
+import { readFileSync } from 'node:fs';
+
+const [kernel, file, traceExit, analyzeExit] = process.argv.slice(2);
+const minWalks = Number(process.env.LOCKSCOPE_E2E_MIN_WALKS ?? '1000');
+const a = JSON.parse(readFileSync(file, 'utf8'));
+const rule = a.rules[0];
+const v = rule.verdicts;
+const problems = [];
+const expect = (cond, text) => {
+  if (!cond) problems.push(text);
+};
+const totals = a.rings.reduce(
+  (t, r) => ({ walks: t.walks + (r.kernelTotals?.walks ?? 0), locked: t.locked + (r.kernelTotals?.walksLockedInside ?? 0) }),
+  { walks: 0, locked: 0 },
+);
+console.log(
+  `lab-${kernel}: HELD ${v.HELD}, NOT_HELD ${v.NOT_HELD}, UNKNOWN ${v.UNKNOWN} ${JSON.stringify(rule.unknownReasons)}; ` +
+    `kernel totals ${totals.walks} walks, ${totals.locked} with the lock; losses ${a.losses.lostEvents}; exits trace ${traceExit} analyze ${analyzeExit}`,
+);
+expect(a.capture.complete, 'the capture is not complete (no footer)');
+expect(a.capture.corruption === null, 'the capture is corrupt');
+const unknownCounted = Object.values(rule.unknownReasons).reduce((s, n) => s + n, 0);
+expect(unknownCounted === v.UNKNOWN, `UNKNOWN ${v.UNKNOWN} but causes given for ${unknownCounted}`);
+if (kernel === '6.1') {
+  expect(v.HELD === 0, `unpatched 6.1 gave ${v.HELD} HELD walks`);
+  expect(v.NOT_HELD >= minWalks, `unpatched 6.1 gave ${v.NOT_HELD} NOT_HELD walks (want at least ${minWalks})`);
+  expect(totals.walks > 0 && totals.locked === 0, `the kernel's totals: ${totals.locked} of ${totals.walks} walks took the lock (want 0 of many)`);
+  expect(traceExit === '1' && analyzeExit === '1', `exit codes ${traceExit}/${analyzeExit}, want 1/1 (a violation)`);
+} else {
+  expect(v.NOT_HELD === 0, `patched kernel gave ${v.NOT_HELD} NOT_HELD walks`);
+  expect(v.HELD >= minWalks, `patched kernel gave ${v.HELD} HELD walks (want at least ${minWalks})`);
+  expect(totals.walks > 0 && totals.locked === totals.walks, `the kernel's totals: ${totals.locked} of ${totals.walks} walks took the lock (want all)`);
+  expect(traceExit === analyzeExit && (traceExit === '0' || (traceExit === '3' && v.HELD > 0)), `exit codes ${traceExit}/${analyzeExit}`);
+}
+for (const p of problems) console.error(`lab-${kernel}: FAIL: ${p}`);
+process.exit(problems.length === 0 ? 0 : 1);
