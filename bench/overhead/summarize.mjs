@@ -57,6 +57,22 @@ for (const c of order) {
   if (c !== 'none' && c !== 'minimal') configs[c].added_cost_ratio = ratioOf(c);
 }
 const ratio = configs.lockscope ? ratioOf('lockscope') : NaN;
+// Paired by round as well: the host's load drifts over minutes, so each round's configs are
+// also compared with that round's own no-probe run (median over the rounds that have all three).
+const paired = {};
+for (const c of order.filter((x) => x !== 'none')) {
+  const per = [];
+  for (const r of new Set(runs.map((x) => x.round))) {
+    const get = (cc) => runs.find((x) => x.round === r && x.config === cc && x.ok)?.chains_per_s;
+    const n = get('none'), m = get('minimal'), v = get(c);
+    if (n && m && v) per.push({ round: r, slowdown: n / v, added_cost_ratio: (n / v - 1) / (n / m - 1) });
+  }
+  paired[c] = {
+    rounds: per,
+    median_slowdown: median(per.map((x) => x.slowdown)),
+    median_added_cost_ratio: c === 'minimal' ? 1 : median(per.map((x) => x.added_cost_ratio)),
+  };
+}
 const result = {
   ...info,
   date: new Date().toISOString(),
@@ -64,6 +80,7 @@ const result = {
   added_cost_ratio: ratio,
   meets_goal: Number.isFinite(ratio) && ratio <= GOAL,
   configs,
+  paired_by_round: paired,
   runs,
 };
 writeFileSync(outPath, JSON.stringify(result, null, 2) + '\n');
@@ -89,4 +106,12 @@ for (const r of rows) {
 }
 console.log(`  added-cost ratio (lockscope slowdown - 1) / (minimal slowdown - 1) = ${f(ratio, 2)}: ` +
   `${result.meets_goal ? 'meets' : 'MISSES'} the <= ${GOAL} goal`);
+if (paired.lockscope) {
+  const pr = paired.lockscope.rounds.map((x) => f(x.added_cost_ratio, 2)).join(' ');
+  console.log(`  paired by round (each round against its own no-probe run): minimal ${f(paired.minimal.median_slowdown, 2)}x, ` +
+    `lockscope ${f(paired.lockscope.median_slowdown, 2)}x, added-cost ratio median ${f(paired.lockscope.median_added_cost_ratio, 2)} (rounds: ${pr})`);
+}
+for (const c of order.filter((x) => !['none', 'minimal', 'lockscope'].includes(x))) {
+  console.log(`  paired by round, ${c}: ${f(paired[c].median_slowdown, 2)}x, added-cost ratio median ${f(paired[c].median_added_cost_ratio, 2)}`);
+}
 console.log(`  -> ${outPath}\n`);
