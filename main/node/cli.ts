@@ -22,7 +22,7 @@ const USAGE = `usage:
       what the target offers for tracing, with what to do about each problem; exit 0 ready, 1 a check failed, 2 error
   lockscope trace --target local|ssh://[user@]host[:port]|<ssh alias> -o CAPTURE [--duration 30s]
                   [--workload linkstorm[:chain=N,inflight=N,rings=N,...] | --workload-command CMD]
-                  [--max-rate EVENTS_PER_S] [--lifecycle] [--ssh-config FILE] [--rules FILE]
+                  [--max-rate EVENTS_PER_S] [--lifecycle] [--mechanism kprobe|fentry] [--ssh-config FILE] [--rules FILE]
       a live session: preflight, probe plan, bpftrace on the target, the capture written as events
       arrive, then the verdict summary; exit codes as analyze (2 also when calibration fails)
   lockscope help`;
@@ -104,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
           rules: { type: 'string' },
           'max-rate': { type: 'string' },
           lifecycle: { type: 'boolean', default: false },
+          mechanism: { type: 'string' },
         },
       });
       if (positionals.length > 0) {
@@ -123,6 +124,7 @@ async function main(argv: readonly string[]): Promise<number> {
           rules: values.rules,
           maxRate: values['max-rate'],
           lifecycle: values.lifecycle,
+          mechanism: values.mechanism,
         },
         {
           out,

@@ -24,8 +24,8 @@ export interface PlanOptions {
   /** Attach the per-event lifecycle tracepoints (submit, link, queue, complete) on a target with a window. */
   readonly lifecycle?: boolean;
   /**
-   * Whether the session runner reads each probe's miss counter during the session. No runner
-   * does yet, so the default is false, and NOT_HELD cannot be proven.
+   * Whether the session runner reads the probes' miss counters during the session (`lockscope
+   * trace` does, with its miss reader). Default false: without readings NOT_HELD cannot be proven.
    */
   readonly missesCounted?: boolean;
   /** The rules to say provability for (default: none named; pass the parsed default rules). */

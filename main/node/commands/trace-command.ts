@@ -20,6 +20,7 @@ export interface TraceArgs {
   readonly rules: string | undefined;
   readonly maxRate: string | undefined;
   readonly lifecycle: boolean;
+  readonly mechanism: string | undefined;
 }
 
 const MAX_DURATION_MS = 24 * 3600 * 1000;
@@ -44,6 +45,9 @@ export async function traceCommand(target: Target, a: TraceArgs, io: TraceIo): P
     }
     workload = w.value;
   }
+  if (a.mechanism !== undefined && a.mechanism !== 'kprobe' && a.mechanism !== 'fentry') {
+    throw new CliError(`--mechanism ${a.mechanism}: give kprobe (the default: kprobes count their misses exactly) or fentry (cheaper, but misses hits under recursion protection; those walks become UNKNOWN)`);
+  }
   let maxRate = DEFAULT_MAX_RATE;
   if (a.maxRate !== undefined) {
     maxRate = Number(a.maxRate);
@@ -62,6 +66,7 @@ export async function traceCommand(target: Target, a: TraceArgs, io: TraceIo): P
       maxRate,
       missIntervalMs: 100,
       lifecycle: a.lifecycle,
+      ...(a.mechanism === undefined ? {} : { mechanism: a.mechanism }),
     },
     io,
   );

@@ -24,7 +24,7 @@ import { formatImportError } from '../../core/import/import-error.js';
 import { kernelLayoutFromBtf } from '../../core/plan/kernel-layout.js';
 import { formatPlan } from '../../core/plan/format-plan.js';
 import { planProbes } from '../../core/plan/plan-probes.js';
-import type { ProbePlan } from '../../core/plan/probe-plan.js';
+import type { FunctionMechanism, ProbePlan } from '../../core/plan/probe-plan.js';
 import { formatSummary } from '../../core/report/format-summary.js';
 import type { Rule } from '../../core/rules/rule.js';
 import { Calibration } from '../../core/session/calibration.js';
@@ -59,6 +59,8 @@ export interface TraceOptions {
   readonly binDir?: string;
   /** Attach the per-request lifecycle tracepoints too. */
   readonly lifecycle: boolean;
+  /** Function probes as kprobes (default) or fentry/fexit. */
+  readonly mechanism?: FunctionMechanism;
 }
 
 export interface TraceIo {
@@ -105,8 +107,9 @@ const STDERR_KEPT = 40;
 
 const DEFAULT_BIN_DIR = fileURLToPath(new URL('../../../bpf/', import.meta.url));
 
+/** A pause that does not keep the process alive on its own. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 async function execOrThrow(target: Target, argv: readonly string[], what: string, o: { readonly input?: Uint8Array; readonly timeoutMs?: number } = {}): Promise<string> {
@@ -163,7 +166,7 @@ async function planFor(target: Target, o: TraceOptions, io: TraceIo): Promise<{ 
   if (!Number.isInteger(cpus) || cpus < 1) {
     throw new CliError(`${target.name}: getconf _NPROCESSORS_CONF printed '${cpusText.trim()}', not a CPU count`);
   }
-  const plan = planProbes(facts, layout, { rules: o.rules, host: target.name, missesCounted: readerOk, lifecycle: o.lifecycle });
+  const plan = planProbes(facts, layout, { rules: o.rules, host: target.name, missesCounted: readerOk, lifecycle: o.lifecycle, ...(o.mechanism === undefined ? {} : { mechanism: o.mechanism }) });
   return { plan, facts, cpus, readerOk };
 }
 
@@ -493,25 +496,40 @@ class LiveSession {
     this.countedProbes = h.probes.flatMap((p, i) => (p.status === 'attached' && p.missesCounted ? [i] : []));
   }
 
-  private write(events: CaptureEvent[]): void {
+  /**
+   * Appends events to the capture and the live analysis. Miss readings arrive at once on their own
+   * channel while bpftrace's events come seconds behind (buffered in a file on the target, then
+   * the connection), so a reading waits until bpftrace's events have reached its time: written
+   * earlier, it would sit in the capture far ahead of the windows it brackets, and those windows
+   * would reach the analysis late.
+   */
+  private write(events: CaptureEvent[], all = false): void {
     const h = this.header;
     if (h === undefined) {
       return;
     }
-    for (const r of this.pendingReadings.splice(0)) {
+    for (const e of events) {
+      if (e.ts > this.lastTs) {
+        this.lastTs = e.ts;
+      }
+    }
+    let released = 0;
+    for (const r of this.pendingReadings) {
       const ts = Number(r.ns - h.baseNs) as RelNs;
+      if (!all && ts > this.lastTs) {
+        break;
+      }
+      released++;
       for (const probe of this.countedProbes) {
         events.push({ kind: 'probe_misses', ts, cpu: -1, tid: 0, probe, missed: r.total });
       }
     }
+    this.pendingReadings.splice(0, released);
     if (events.length === 0) {
       return;
     }
     const cal = this.calibration;
     for (const e of events) {
-      if (e.ts > this.lastTs) {
-        this.lastTs = e.ts;
-      }
       if (e.kind === 'window_summary' && cal !== undefined && cal.state.kind === 'pending') {
         const st = cal.window(e);
         if (st.kind === 'failed') {
@@ -537,7 +555,7 @@ class LiveSession {
     if (this.header === undefined) {
       this.sealed(result.header);
     }
-    this.write(this.importer.drain());
+    this.write(this.importer.drain(), true);
     const reason = this.stopReason ?? { kind: 'tracer_exited' };
     const text = stopText(reason, this.o);
     this.s.writer.write(this.encoder.close(text));
