@@ -26,7 +26,6 @@
 # interrupted run stops its remote trial (by pid), which stops its bpftrace.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-ROOT=$PWD
 
 say() { printf '[bench:overhead %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { echo "bench/overhead/run.sh: error: $*" >&2; exit 1; }
@@ -139,7 +138,7 @@ for K in "${KLIST[@]}"; do
     if out=$(timeout $((TRIAL_MAX + 60)) ssh -F "$SSHCFG" "lab-$K" \
       "timeout -k 10 $TRIAL_MAX bash $DIR/guest-trial.sh $DIR $c $c.bt $DURATION $CHAIN" </dev/null); then
       out=$(grep '^RESULT ' <<<"$out" | tail -n 1)
-      say "  round $r $(printf '%-10s' "$c") ${out#RESULT config=$c }"
+      say "  round $r $(printf '%-10s' "$c") ${out#RESULT config="$c" }"
       printf '%s\t%s\t%s\n' "$r" "$c" "${out#RESULT }" >>"$RAW"
     else
       say "  round $r $c: FAILED (left out of the medians)"
