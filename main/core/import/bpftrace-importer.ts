@@ -159,7 +159,8 @@ export class BpftraceImporter {
   /**
    * Per CPU, the summary waiting for its op lines. A window's summary and its ops are printed by
    * one BPF program run on one CPU, so they are contiguous in that CPU's buffer; bpftrace drains
-   * the buffers in turn, so other CPUs' lines may come between them.
+   * the buffers in turn, so other CPUs' lines may come between them. A loss notice ends every
+   * wait (the lost records may be some of these op lines).
    */
   private readonly summaries = new Map<number, PendingSummary>();
   private out: CaptureEvent[] = [];
@@ -559,6 +560,9 @@ export class BpftraceImporter {
   // ---- losses ----
 
   private lossNotice(count: number): void {
+    // The lost events may be op lines of a summary still waiting for them, and a later window's
+    // op lines could then complete it with facts that are not its own: a loss ends every wait.
+    this.dropSummaries(this.lineNo);
     this.lostNotices++;
     this.lostEvents += count;
     const lo = this.minSinceNotice === undefined ? this.lastLo : (this.minSinceNotice as RelNs);

@@ -515,7 +515,7 @@ describe('bpftrace importer: window summaries', () => {
       /* 1 */ summary(0, 7, 2),
       /* 2 */ op(10, 7),
       /* 3 */ 'workload says hello', // noise does not interrupt
-      /* 4 */ 'Lost 1 events', // nor does a loss notice
+      /* 4 */ 'Attaching 18 probes...', // nor does bpftrace's own chatter
       /* 5 */ op(20, 7, 'acquired'),
       /* 6 */ summary(200, 7, 2),
       /* 7 */ op(210, 7),
@@ -536,10 +536,21 @@ describe('bpftrace importer: window summaries', () => {
     const messages = result.errors.map((e) => formatImportError(e));
     assert.equal(messages[0], 'line 6: window_summary: expected 2 window_op lines, got 1 before line 8; the window is dropped');
     assert.equal(messages[7], 'line 15: window_summary: expected 2 window_op lines, got 1 before the input ended; the window is dropped');
-    assert.deepEqual(events.map((e) => e.kind), ['lost', 'window_summary', 'req_free']);
-    const first = events[1];
+    assert.deepEqual(events.map((e) => e.kind), ['window_summary', 'req_free']);
+    const first = events[0];
     assert.ok(first?.kind === 'window_summary');
     assert.deepEqual(first.ops.map((o) => [o.op, o.ts - S]), [['acquire', 10], ['acquired', 20]]);
+  });
+
+  it('drops a summary still waiting for op lines at a loss notice: the next window of the same task could complete it', () => {
+    const { result, events } = importBpftrace([
+      /* 1 */ summary(0, 7, 2),
+      /* 2 */ op(10, 7),
+      /* 3 */ 'Lost 2 events', // the summary's last op and the next window's summary, say
+      /* 4 */ op(30, 7), // the next window's op line, same CPU, same task
+    ]);
+    assert.deepEqual(codes(result), ['1:summary_incomplete', '4:orphan_window_op']);
+    assert.deepEqual(events.map((e) => e.kind), ['lost']);
   });
 
   it('reports the summary at its own line when a header line interrupts, or when the input ends', () => {
