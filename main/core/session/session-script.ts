@@ -17,7 +17,9 @@
 export const SESSION_SCRIPT = [
   'd=$1; pages=$2; shift 2',
   ': > "$d/out.json"',
-  'BPFTRACE_PERF_RB_PAGES=$pages bpftrace -f json -o "$d/out.json" "$d/lockscope.bt" &',
+  // A program with a config block sizes its own output buffer; the variable would override it.
+  'grep -q "^config = {" "$d/lockscope.bt" || export BPFTRACE_PERF_RB_PAGES="$pages"',
+  'bpftrace -f json -o "$d/out.json" "$d/lockscope.bt" &',
   'bt=$!',
   'echo "LSPID $bt" >&2',
   '"$d/lockscope-misses" --pid "$bt" "$@" >&2 &',
@@ -38,7 +40,11 @@ export const SESSION_ARGV0 = 'lockscope-session';
 /** Files the session directory holds on the target. */
 export const SESSION_FILES = { program: 'lockscope.bt', missReader: 'lockscope-misses', workload: 'linkstorm' } as const;
 
-/** Perf buffer pages per CPU: bpftrace's default 64 lost 70% of the summaries at 6.1 lab rates; 1024 lost none. */
+/**
+ * Perf buffer pages per CPU for a program without a config block (bpftrace 0.17): bpftrace's
+ * default 64 lost 70% of the summaries at 6.1 lab rates; 1024 lost none. Programs for 0.20 on
+ * set their one ring buffer's size in the program (bpftrace-program.ts).
+ */
 export const PERF_PAGES = 1024;
 
 export function sessionArgv(dir: string, readerArgs: readonly string[]): string[] {

@@ -134,6 +134,27 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.ok(!p.text.includes('args->'));
   });
 
+  it('output buffer: 0.27 sizes its one ring buffer in a config block before any probe; 0.17 has none (the environment sizes it)', () => {
+    const p = program(sid);
+    const at = p.text.indexOf('\nconfig = {\n  perf_rb_pages = 16384\n}\n');
+    assert.ok(at > 0, 'config block with the default 16384 pages');
+    assert.ok(at < p.text.indexOf('\nBEGIN\n'), 'config goes before every probe');
+    assert.match(p.text, /^config = \{$/m, 'the line the session script looks for (it then leaves BPFTRACE_PERF_RB_PAGES unset)');
+    assert.match(p.text, / \* USAGE: bpftrace -f json /);
+    assert.ok(program(sid, { outputPages: 65_536 }).text.includes('  perf_rb_pages = 65536\n'));
+    const old = program(k61);
+    assert.ok(!/config/.test(old.text), '0.17 has no config block');
+    assert.match(old.text, / \* USAGE: BPFTRACE_PERF_RB_PAGES=1024 bpftrace -f json /);
+    const bad = (o: ProgramOptions): string => {
+      const g = generateProgram(sid.plan, sid.version, o);
+      return g.ok ? 'ok' : describeProgramError(g.error);
+    };
+    assert.match(bad({ outputPages: 1000 }), /outputPages 1000: must be a power of two from 64 to 65536/);
+    assert.match(bad({ outputPages: 32 }), /power of two/);
+    assert.match(bad({ outputPages: 131_072 }), /power of two/);
+    assert.equal(bad({ outputPages: 64 }), 'ok');
+  });
+
   it('host (no kprobes): tracepoints only, contention filtered by uring_lock addresses learned at submit', () => {
     const p = program(host);
     assert.ok(p.attachPoints.every((a) => a.startsWith('tracepoint:')), p.attachPoints.join(' '));

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseWorkloadSpec } from '../../../main/core/session/workload-spec.js';
 import { RateMeter, formatProgress } from '../../../main/core/session/session-progress.js';
@@ -33,6 +37,23 @@ describe('session script and progress', () => {
     assert.deepEqual(argv.slice(0, 3), ['sh', '-c', SESSION_SCRIPT]);
     assert.deepEqual(argv.slice(4), ['/tmp/lockscope.AbCd1234', '1024', '--witness', 'p:mutex_lock']);
     assert.doesNotMatch(SESSION_SCRIPT, /AbCd1234/);
+  });
+
+  it('sets BPFTRACE_PERF_RB_PAGES only for a program without a config block (the variable overrides the block)', () => {
+    const run = (program: string): string => {
+      const dir = mkdtempSync(join(tmpdir(), 'ls-session-'));
+      try {
+        writeFileSync(join(dir, 'lockscope.bt'), program);
+        const line = SESSION_SCRIPT.split('\n').find((l) => l.includes('BPFTRACE_PERF_RB_PAGES'));
+        assert.ok(line !== undefined);
+        const r = spawnSync('sh', ['-c', `d=$1; pages=$2; unset BPFTRACE_PERF_RB_PAGES; ${line}; echo "[\${BPFTRACE_PERF_RB_PAGES-unset}]"`, 'x', dir, '1024'], { encoding: 'utf8' });
+        return r.stdout.trim();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    assert.equal(run('/* 0.17 */\nBEGIN { }\n'), '[1024]');
+    assert.equal(run('/* 0.27 */\n\nconfig = {\n  perf_rb_pages = 16384\n}\n\nBEGIN { }\n'), '[unset]');
   });
 
   it('reads the pid line only when whole', () => {
