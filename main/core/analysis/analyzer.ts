@@ -81,6 +81,13 @@ interface MissingReturn {
 const STALE_HORIZONS = 100;
 const MIN_STALE_NS = 100_000_000;
 
+/**
+ * Miss readings are kept this long before the oldest window still open or waiting: a window that
+ * arrives late (bpftrace drains its per-CPU buffers in turn, seconds apart on a loaded machine)
+ * still finds the reading before it. Readings come every 100 ms or so: this costs little.
+ */
+export const READING_RETENTION_NS = 30_000_000_000;
+
 /** Miss readings between two trims of those no window can need. */
 const TRIM_EVERY = 32;
 
@@ -766,7 +773,7 @@ export class Analyzer {
         oldest = Math.min(oldest, w.enter.ts);
       }
     }
-    this.misses.trim(oldest);
+    this.misses.trim(oldest - READING_RETENTION_NS);
   }
 
   private probeName(i: number): string {

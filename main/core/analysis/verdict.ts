@@ -46,7 +46,7 @@ export const UNKNOWN_REASON_TEXT: { readonly [R in UnknownReason]: string } = {
   lost_events: 'events were lost while the window was open',
   late_events: 'an event arrived later than the reorder horizon inside the window',
   probe_misses: 'a probe the proof needs missed hits while the window was open',
-  no_miss_reading: 'no probe-miss reading after the window closed',
+  no_miss_reading: 'no probe-miss reading on one side of the window (before it opened, or after it closed)',
   misses_not_counted: 'misses of a probe the proof needs are not counted on this target',
   probe_unavailable: 'a probe the proof needs was not attached',
   window_before_capture: 'the window began before the capture',

@@ -497,8 +497,17 @@ export class BpftraceImporter {
     if (parsed.value.type !== 'op') {
       throw new Error('window_op line parsed to a non-op');
     }
+    const op = parsed.value.op;
+    const w = pending.event;
+    if (op.ts < w.ts || op.ts > w.ts + w.duration) {
+      // bpftrace 0.24+ does not report every loss (it counts CPU 0's only), so a window whose
+      // last ops were lost may meet the next window's ops unannounced: their times tell.
+      this.error(this.lineNo, { code: 'op_outside_window', opTs: op.ts, windowStart: w.ts, windowEnd: w.ts + w.duration });
+      this.dropSummary(s.cpu, this.lineNo);
+      return;
+    }
     this.received(s.ts, s.ts);
-    pending.ops.push(parsed.value.op);
+    pending.ops.push(op);
     if (pending.ops.length === pending.nops) {
       this.summaries.delete(s.cpu);
       const ops = [...pending.ops].sort((a, b) => a.ts - b.ts);

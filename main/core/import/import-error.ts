@@ -70,6 +70,16 @@ export type ImportErrorDetail =
       readonly code: 'orphan_window_op';
     }
   | {
+      /**
+       * A window_op line timed outside the window of the summary waiting for ops: it belongs to
+       * another window (lost records can splice two windows of one task). The summary is dropped.
+       */
+      readonly code: 'op_outside_window';
+      readonly opTs: number;
+      readonly windowStart: number;
+      readonly windowEnd: number;
+    }
+  | {
       /** A JSON record of a known type whose data has the wrong shape. */
       readonly code: 'bad_json_record';
       readonly recordType: string;
@@ -129,6 +139,8 @@ function describe(e: ImportError): string {
     }
     case 'orphan_window_op':
       return 'window_op: no window_summary is waiting for op lines; ignored';
+    case 'op_outside_window':
+      return `window_op at ${e.opTs} ns lies outside the waiting window [${e.windowStart}, ${e.windowEnd}] ns: it is another window's; that window is dropped`;
     case 'bad_json_record':
       return `JSON ${quote(e.recordType)} record: ${e.reason}`;
     case 'truncated_line':

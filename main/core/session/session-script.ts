@@ -14,12 +14,17 @@
  * gracefully (SIGINT: it runs END, which prints the exact totals) with a separate command.
  * A TERM or HUP to the script (the guard's, when the connection drops) does the same.
  */
+import { shellQuote } from '../util/shell-quote.js';
+
 export const SESSION_SCRIPT = [
   'd=$1; pages=$2; shift 2',
   ': > "$d/out.json"',
   // A program with a config block sizes its own output buffer; the variable would override it.
   'grep -q "^config = {" "$d/lockscope.bt" || export BPFTRACE_PERF_RB_PAGES="$pages"',
-  'bpftrace -f json -o "$d/out.json" "$d/lockscope.bt" &',
+  // -c: bpftrace starts the child only once every probe is attached (neither BEGIN nor its
+  // "Attaching N probes" message says that on 0.17), and ends when the child ends. bpftrace
+  // accepts only an ELF program there (a script path is refused), hence /bin/sh.
+  'bpftrace -f json -o "$d/out.json" -c "/bin/sh $d/child.sh" "$d/lockscope.bt" &',
   'bt=$!',
   'echo "LSPID $bt" >&2',
   '"$d/lockscope-misses" --pid "$bt" "$@" >&2 &',
@@ -38,7 +43,49 @@ export const SESSION_SCRIPT = [
 export const SESSION_ARGV0 = 'lockscope-session';
 
 /** Files the session directory holds on the target. */
-export const SESSION_FILES = { program: 'lockscope.bt', missReader: 'lockscope-misses', workload: 'linkstorm' } as const;
+export const SESSION_FILES = { program: 'lockscope.bt', missReader: 'lockscope-misses', workload: 'linkstorm', child: 'child.sh', userWorkload: 'workload.sh' } as const;
+
+/** The line the child prints first: from here on every probe is attached. */
+export const ATTACHED_LINE = 'LSATTACHED';
+
+/** What the child runs beside the session's clock. */
+export type ChildWorkload =
+  | { readonly kind: 'none' }
+  /** The bundled generator with its (validated) options; the runner adds --duration. */
+  | { readonly kind: 'linkstorm'; readonly args: readonly string[] }
+  /** The user's own command, written verbatim to workload.sh in the session directory. */
+  | { readonly kind: 'command' };
+
+/**
+ * child.sh, bpftrace's -c child: says the probes are attached, runs the workload (its output to
+ * standard error, away from the event stream), and lasts the session's duration; bpftrace ends
+ * with it. Every argument is quoted for the shell.
+ */
+export function childScript(dir: string, durationS: number, w: ChildWorkload): string {
+  const d = shellQuote(dir);
+  const lines = ['#!/bin/sh', 'exec 1>&2', `echo ${ATTACHED_LINE}`];
+  const run = (cmd: string): void => {
+    lines.push(`( ${cmd}; echo "LSWORKLOAD exit $?" ) &`);
+  };
+  switch (w.kind) {
+    case 'none':
+      break;
+    case 'linkstorm':
+      run([`${d}/${SESSION_FILES.workload}`, ...w.args.map(shellQuote), '--duration', String(Math.max(1, durationS - 1))].join(' '));
+      break;
+    case 'command':
+      run(`timeout -k 5 ${String(durationS)} sh ${d}/${SESSION_FILES.userWorkload}`);
+      break;
+  }
+  lines.push(`sleep ${String(durationS)}`, 'wait', '');
+  return lines.join('\n');
+}
+
+/** The workload's end, as child.sh reports it: its exit code. */
+export function parseWorkloadExit(line: string): number | undefined {
+  const m = /^LSWORKLOAD exit ([0-9]{1,3})$/.exec(line.trim());
+  return m === null ? undefined : Number(m[1]);
+}
 
 /**
  * Perf buffer pages per CPU for a program without a config block (bpftrace 0.17): bpftrace's

@@ -30,7 +30,8 @@ import type { Rule } from '../../core/rules/rule.js';
 import { Calibration } from '../../core/session/calibration.js';
 import type { MissCoverage } from '../../core/session/miss-reader-lines.js';
 import { isMissReaderLine, missCoverage, parseMissReaderLine, witnessArgs } from '../../core/session/miss-reader-lines.js';
-import { SESSION_FILES, parsePidLine, sessionArgv } from '../../core/session/session-script.js';
+import type { ChildWorkload } from '../../core/session/session-script.js';
+import { ATTACHED_LINE, SESSION_FILES, childScript, parsePidLine, parseWorkloadExit, sessionArgv } from '../../core/session/session-script.js';
 import { RateMeter, formatProgress } from '../../core/session/session-progress.js';
 import type { WorkloadSpec } from '../../core/session/workload-spec.js';
 import { describeBtfParseError, parseBtf } from '../../core/target/btf.js';
@@ -102,6 +103,16 @@ const ATTACH_ALLOWANCE_MS = 180_000;
 /** After SIGINT, how long bpftrace may take to print END and detach before it is killed. */
 const STOP_GRACE_MS = 60_000;
 const FLUSH_MS = 200;
+/**
+ * Past the duration, how long bpftrace may take to print what it still holds before it is
+ * stopped. Its child (the session clock) ends it at the duration, and it then drains its output
+ * buffer completely; a SIGINT instead makes it discard what is queued, unreported (bpftrace's
+ * event printer). On real hardware the drain takes moments; under software emulation bpftrace
+ * prints a few hundred lines per second, so a 20 s session can take minutes.
+ */
+function drainAllowanceMs(durationMs: number): number {
+  return Math.max(120_000, 10 * durationMs);
+}
 const FLUSH_LINES = 8192;
 const STDERR_KEPT = 40;
 
@@ -234,11 +245,17 @@ async function sessionIn(target: Target, o: TraceOptions, io: TraceIo, s: Sessio
     // A stand-in that reads nothing, so the script stays the same.
     await put(target, `${dir}/${SESSION_FILES.missReader}`, new TextEncoder().encode('#!/bin/sh\nexit 0\n'), '700');
   }
+  let child: ChildWorkload = { kind: 'none' };
   if (o.workload !== undefined) {
     await put(target, `${dir}/${SESSION_FILES.workload}`, readLocal(`${binDir(o)}${SESSION_FILES.workload}`, 'the linkstorm workload'), '700');
+    child = { kind: 'linkstorm', args: o.workload.args };
+  } else if (o.workloadCommand !== undefined) {
+    await put(target, `${dir}/${SESSION_FILES.userWorkload}`, new TextEncoder().encode(`${o.workloadCommand}\n`), '700');
+    child = { kind: 'command' };
   }
+  await put(target, `${dir}/${SESSION_FILES.child}`, new TextEncoder().encode(childScript(dir, Math.ceil(o.durationMs / 1000), child)), '700');
 
-  const hardBoundMs = o.durationMs + ATTACH_ALLOWANCE_MS + STOP_GRACE_MS;
+  const hardBoundMs = o.durationMs + ATTACH_ALLOWANCE_MS + drainAllowanceMs(o.durationMs) + STOP_GRACE_MS;
   const spawned = target.spawn(sessionArgv(dir, readerArgs), { root: true, timeoutMs: hardBoundMs });
   if (!spawned.ok) {
     throw new CliError(`${target.name}: could not start bpftrace: ${describeTargetError(spawned.error)}`);
@@ -267,10 +284,11 @@ class LiveSession {
   private readonly stderrTail: string[] = [];
   private readonly rate = new RateMeter();
   private lastRate = 0;
-  private workloadDone: Promise<void> | undefined;
   private readonly started = Date.now();
   private readonly notes: string[] = [];
   private calibrationFailure: string | undefined;
+  private readingsSinceAttach = 0;
+  private workloadLine: string | undefined;
 
   constructor(
     private readonly target: Target,
@@ -305,8 +323,8 @@ class LiveSession {
     if (this.io.progress !== undefined) {
       this.io.progress('');
     }
-    this.stopReason ??= { kind: 'tracer_exited' };
-    await this.workloadDone;
+    const ranFor = this.attachedAt === undefined ? 0 : Date.now() - this.attachedAt;
+    this.stopReason ??= ranFor >= this.o.durationMs - 2000 ? { kind: 'duration' } : { kind: 'tracer_exited' };
     return this.finish(ended);
   }
 
@@ -319,9 +337,6 @@ class LiveSession {
   }
 
   private stdoutLine(line: string): void {
-    if (this.attachedAt === undefined && line.includes('"attached_probes"')) {
-      this.attached();
-    }
     this.importer.line(line);
     if (++this.linesSinceFlush >= FLUSH_LINES) {
       this.flush();
@@ -335,14 +350,7 @@ class LiveSession {
       return;
     }
     if (!isMissReaderLine(line)) {
-      this.stderrTail.push(line);
-      if (this.stderrTail.length > STDERR_KEPT) {
-        this.stderrTail.shift();
-      }
-      // bpftrace 0.17 says "Attaching N probes..." on stderr in json mode as well.
-      if (this.attachedAt === undefined && /^Attach(ing|ed) \d+ probes?/.test(line)) {
-        this.attached();
-      }
+      this.otherStderr(line);
       return;
     }
     const m = parseMissReaderLine(line);
@@ -365,7 +373,9 @@ class LiveSession {
         break;
       }
       case 'reading':
-        if (this.coverage.kind === 'complete') {
+        // Only readings taken after every probe was attached count: the first one printed after
+        // the child's attach line may have been taken before it, the next cannot.
+        if (this.attachedAt !== undefined && this.readingsSinceAttach++ > 0 && this.coverage.kind === 'complete') {
           this.pendingReadings.push({ ns: m.ns, total: m.total });
           this.lastMisses = m.total;
         }
@@ -382,37 +392,37 @@ class LiveSession {
     }
   }
 
+  /** bpftrace's messages and the child's (attach line, workload output and exit). */
+  private otherStderr(line: string): void {
+    if (line.trim() === ATTACHED_LINE) {
+      if (this.attachedAt === undefined) {
+        this.attached();
+      }
+      return;
+    }
+    const exit = parseWorkloadExit(line);
+    if (exit !== undefined) {
+      this.io.err(`lockscope: workload ended (exit ${exit})${this.workloadLine === undefined ? '' : `: ${this.workloadLine}`}`);
+      return;
+    }
+    if (line.startsWith('linkstorm chains=')) {
+      this.workloadLine = line;
+      return;
+    }
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > STDERR_KEPT) {
+      this.stderrTail.shift();
+    }
+  }
+
   private attached(): void {
     this.attachedAt = Date.now();
     this.io.err(`lockscope: probes attached after ${((this.attachedAt - this.started) / 1000).toFixed(1)} s; tracing for ${this.o.durationMs / 1000} s`);
+    // The child ends the session at the duration; this is the backstop.
     setTimeout(() => {
+      this.io.err(`lockscope: warning: bpftrace is still printing ${drainAllowanceMs(this.o.durationMs) / 1000} s after the duration; stopping it (what it still holds is dropped, and the capture's coverage ends there)`);
       this.requestStop({ kind: 'duration' });
-    }, this.o.durationMs).unref();
-    this.workloadDone = this.startWorkload();
-  }
-
-  private async startWorkload(): Promise<void> {
-    const seconds = Math.max(1, Math.floor(this.o.durationMs / 1000) - 1);
-    let argv: string[] | undefined;
-    if (this.o.workload !== undefined) {
-      argv = [`${this.s.dir}/${SESSION_FILES.workload}`, ...this.o.workload.args, '--duration', String(seconds)];
-    } else if (this.o.workloadCommand !== undefined) {
-      argv = ['timeout', '-k', '5', String(seconds + 1), 'sh', '-c', this.o.workloadCommand];
-    }
-    if (argv === undefined) {
-      return;
-    }
-    const r = await this.target.exec(argv, { root: true, timeoutMs: this.o.durationMs + 60_000, maxOutputBytes: 1 << 20 });
-    if (!r.ok) {
-      this.io.err(`lockscope: warning: workload: ${describeTargetError(r.error)}`);
-      return;
-    }
-    const lines = new TextDecoder().decode(r.value.stdout).trim().split('\n');
-    const last = lines[lines.length - 1] ?? '';
-    this.io.err(`lockscope: workload ended (exit ${String(r.value.code)}): ${last}`);
-    if (r.value.code !== 0 && r.value.code !== 1) {
-      this.io.err(`lockscope: warning: workload stderr: ${r.value.stderr.trim().slice(-500)}`);
-    }
+    }, this.o.durationMs + drainAllowanceMs(this.o.durationMs)).unref();
   }
 
   private requestStop(reason: StopReason): void {
@@ -422,6 +432,9 @@ class LiveSession {
         this.tracer.stop();
       }
       return;
+    }
+    if (reason.kind === 'interrupted') {
+      this.io.err('lockscope: stopping: bpftrace prints its END totals; what it has not printed yet is dropped (Ctrl-C again to stop at once)');
     }
     this.stopReason = reason;
     void this.stopTracer();
@@ -450,7 +463,9 @@ class LiveSession {
     this.flush();
     const now = Date.now();
     this.lastRate = this.rate.add(now, this.events);
-    if (this.lastRate > this.o.maxRate && this.stopReason === undefined) {
+    // After the duration bpftrace only drains what it holds: a burst then is no load on the target.
+    const tracing = this.attachedAt !== undefined && now - this.attachedAt < this.o.durationMs;
+    if (tracing && this.lastRate > this.o.maxRate && this.stopReason === undefined) {
       this.requestStop({ kind: 'rate_cap', rate: this.lastRate });
     }
     if (this.io.progress !== undefined) {

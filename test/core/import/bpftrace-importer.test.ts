@@ -553,6 +553,16 @@ describe('bpftrace importer: window summaries', () => {
     assert.deepEqual(events.map((e) => e.kind), ['lost']);
   });
 
+  it('drops a summary met by an op line timed outside its window (an unreported loss spliced two windows)', () => {
+    const { result, events } = importBpftrace([
+      /* 1 */ summary(0, 7, 2),
+      /* 2 */ op(10, 7),
+      /* 3 */ op(5_000_000, 7), // far past the window's end: the next window's op
+    ]);
+    assert.deepEqual(codes(result), ['3:op_outside_window', '1:summary_incomplete']);
+    assert.deepEqual(events.map((e) => e.kind), []);
+  });
+
   it('reports the summary at its own line when a header line interrupts, or when the input ends', () => {
     // A line of unknown kind names no CPU: it interrupts nothing; the summary is reported at the end.
     const { result } = importBpftrace([summary(0, 7, 1), 'LS1 offset member=a offset=1 size=1', summary(10, 7, 1), 'LS1 whatever']);

@@ -57,6 +57,9 @@ function reading(relNs: number, total: number): string {
   return `LSM reading ${(BASE + BigInt(relNs)).toString()} ${total}`;
 }
 
+const ATTACHED = 'LSATTACHED';
+// The first reading after the attach line may predate it: the runner skips it.
+const FIRST = reading(500_000, 0);
 const SOURCES_61 = 'LSM sources progs=13 links=0 kprobe_multi=0 kprobe_multi_missed=0 perf_events=15 perf_kprobes=13 witnesses=13';
 
 async function trace(stdout: string, stderr: string): Promise<{ code: number | CliError; file: string; errText: string; calls: readonly string[] }> {
@@ -99,7 +102,7 @@ function verdicts(file: string): Record<string, number> {
 
 describe('lockscope trace (scripted 6.1 target)', () => {
   it('with miss readings bracketing the windows, walks without the lock are NOT_HELD (exit 1)', async () => {
-    const r = await trace(await bpftraceOutput(100), [SOURCES_61, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
+    const r = await trace(await bpftraceOutput(100), [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
     assert.equal(r.code, 1, r.errText);
     assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 100, UNKNOWN: 0 });
     assert.match(r.errText, /calibrated: 32 of the first 32 windows/);
@@ -111,27 +114,33 @@ describe('lockscope trace (scripted 6.1 target)', () => {
   });
 
   it('a miss between the readings makes the walks UNKNOWN, never NOT_HELD', async () => {
-    const r = await trace(await bpftraceOutput(100), [SOURCES_61, reading(1_000_000, 0), reading(40_000_000, 3)].join('\n'));
+    const r = await trace(await bpftraceOutput(100), [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(40_000_000, 3)].join('\n'));
     assert.equal(r.code, 3, r.errText);
     assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
   });
 
   it('without readings nothing is proven', async () => {
-    const r = await trace(await bpftraceOutput(100), '');
+    const r = await trace(await bpftraceOutput(100), ATTACHED);
     assert.equal(r.code, 3, r.errText);
     assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
   });
 
   it('readings taken while coverage is incomplete are not used', async () => {
     const missingWitness = SOURCES_61.replace('witnesses=13', 'witnesses=12');
-    const r = await trace(await bpftraceOutput(100), [missingWitness, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
+    const r = await trace(await bpftraceOutput(100), [ATTACHED, missingWitness, FIRST, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
     assert.equal(r.code, 3, r.errText);
     assert.match(r.errText, /12 of 13 exist/);
     assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
   });
 
+  it('a reading taken before the probes were attached proves nothing', async () => {
+    const r = await trace(await bpftraceOutput(100), [SOURCES_61, reading(1_000_000, 0), ATTACHED, reading(40_000_000, 0)].join('\n'));
+    assert.equal(r.code, 3, r.errText);
+    assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
+  });
+
   it('a failed calibration stops with exit 2 and keeps the capture', async () => {
-    const r = await trace(await bpftraceOutput(40, { wrongNext: true }), [SOURCES_61, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
+    const r = await trace(await bpftraceOutput(40, { wrongNext: true }), [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
     assert.equal(r.code, 2, r.errText);
     assert.match(r.errText, /calibration failed: 8 windows produced a next request other than req->link/);
     assert.match(r.errText, /must not be trusted/);
