@@ -20,11 +20,12 @@ const USAGE = `usage:
       convert bpftrace output (text or -f json) of Lockscope's probe programs to a capture
   lockscope preflight --target local|ssh://[user@]host[:port]|<ssh alias> [--ssh-config FILE] [--json]
       what the target offers for tracing, with what to do about each problem; exit 0 ready, 1 a check failed, 2 error
-  lockscope trace --target local|ssh://[user@]host[:port]|<ssh alias> -o CAPTURE [--duration 30s]
+  lockscope trace --target local|ssh://[user@]host[:port]|<ssh alias> [--target …] -o CAPTURE|DIR [--duration 30s]
                   [--workload linkstorm[:chain=N,inflight=N,rings=N,...] | --workload-command CMD]
                   [--max-rate EVENTS_PER_S] [--lifecycle] [--mechanism kprobe|fentry] [--ssh-config FILE] [--rules FILE]
       a live session: preflight, probe plan, bpftrace on the target, the capture written as events
-      arrive, then the verdict summary; exit codes as analyze (2 also when calibration fails)
+      arrive, then the verdict summary; exit codes as analyze (2 also when calibration fails);
+      several --target: a fleet, each target's capture in DIR, then a fleet summary (worst exit code)
   lockscope help`;
 
 function out(text: string): void {
@@ -95,7 +96,7 @@ async function main(argv: readonly string[]): Promise<number> {
         args: rest,
         allowPositionals: true,
         options: {
-          target: { type: 'string' },
+          target: { type: 'string', multiple: true },
           'ssh-config': { type: 'string' },
           output: { type: 'string', short: 'o' },
           duration: { type: 'string' },
@@ -110,13 +111,11 @@ async function main(argv: readonly string[]): Promise<number> {
       if (positionals.length > 0) {
         throw new CliError(`trace takes no positional arguments; unexpected: ${positionals.join(' ')}`);
       }
-      if (values.target === undefined) {
-        throw new CliError('trace needs --target local, --target ssh://[user@]host[:port] or --target <ssh alias>');
-      }
       const tty = process.stderr.isTTY;
       return traceCommand(
-        targetFor(values.target, values['ssh-config']),
         {
+          targets: values.target ?? [],
+          sshConfig: values['ssh-config'],
           output: values.output,
           duration: values.duration,
           workload: values.workload,
@@ -143,6 +142,7 @@ async function main(argv: readonly string[]): Promise<number> {
             };
           },
         },
+        (name) => targetFor(name, values['ssh-config']),
       );
     }
     case undefined:

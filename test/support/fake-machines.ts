@@ -31,6 +31,8 @@ export interface MachineOptions {
   readonly exec?: FakeScript['exec'];
   readonly files?: Readonly<Record<string, FakeFile>>;
   readonly spawn?: FakeScript['spawn'];
+  /** The target's name (default: the machine's). */
+  readonly name?: string;
 }
 
 export function fakeMachine(machine: Machine, o: MachineOptions = {}): FakeTarget {
@@ -51,7 +53,7 @@ export function fakeMachine(machine: Machine, o: MachineOptions = {}): FakeTarge
     }
   }
   return new FakeTarget({
-    name: machine,
+    name: o.name ?? machine,
     root: o.root ?? 'root',
     exec: {
       id: { stdout: o.root === undefined || o.root === 'root' ? fixture(machine, 'id.txt') : 'uid=1000(tester) gid=1000(tester) groups=1000(tester)\n' },

@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Analyzer } from '../../core/analysis/analyzer.js';
+import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
 import { generateProgram, describeProgramError } from '../../core/bpf/bpftrace-program.js';
 import { CaptureEncoder } from '../../core/capture/capture-encoder.js';
 import type { CaptureEvent } from '../../core/capture/events.js';
@@ -195,7 +196,14 @@ function readLocal(path: string, what: string): Uint8Array {
 }
 
 /** Runs one session; returns the exit code (analyze's codes; 2 on a failed calibration). */
-export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Promise<number> {
+/** How a session ended: analyze's exit code, and the verdict summary. */
+export interface TraceResult {
+  readonly code: number;
+  readonly summary: AnalysisSummary;
+  readonly calibrationFailure: string | undefined;
+}
+
+export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Promise<TraceResult> {
   const { plan, facts, cpus, readerOk } = await planFor(target, o, io);
   io.err(formatPlan(plan));
   const version = facts.bpftrace?.version;
@@ -234,7 +242,7 @@ async function put(target: Target, path: string, bytes: Uint8Array, mode: string
   await execOrThrow(target, ['sh', '-c', 'cat > "$1" && chmod "$2" "$1"', 'lockscope-put', path, mode], `writing ${path}`, { input: bytes, timeoutMs: 120_000 });
 }
 
-async function sessionIn(target: Target, o: TraceOptions, io: TraceIo, s: SessionInput): Promise<number> {
+async function sessionIn(target: Target, o: TraceOptions, io: TraceIo, s: SessionInput): Promise<TraceResult> {
   const { plan, dir } = s;
   await put(target, `${dir}/${SESSION_FILES.program}`, new TextEncoder().encode(s.programText), '600');
   const witnesses = witnessArgs(plan.probes.filter((p) => p.missesCounted));
@@ -299,7 +307,7 @@ class LiveSession {
     private readonly witnessesPlanned: number,
   ) {}
 
-  async run(): Promise<number> {
+  async run(): Promise<TraceResult> {
     const offInterrupt = this.io.onInterrupt(() => {
       this.requestStop({ kind: 'interrupted' });
     });
@@ -564,7 +572,7 @@ class LiveSession {
     this.analyzer?.push(events);
   }
 
-  private finish(ended: { code: number | null; signal: string | null }): number {
+  private finish(ended: { code: number | null; signal: string | null }): TraceResult {
     this.flush();
     const result = this.importer.finish();
     if (this.header === undefined) {
@@ -603,8 +611,8 @@ class LiveSession {
     this.io.out(formatSummary(summary, { file: this.o.output, fileNotes: [] }));
     if (this.calibrationFailure !== undefined) {
       this.io.err(`lockscope: ${this.calibrationFailure}; the capture is kept, but its verdicts must not be trusted`);
-      return EXIT.error;
+      return { code: EXIT.error, summary, calibrationFailure: this.calibrationFailure };
     }
-    return exitCodeFor(summary, false);
+    return { code: exitCodeFor(summary, false), summary, calibrationFailure: undefined };
   }
 }

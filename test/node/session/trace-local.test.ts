@@ -40,7 +40,7 @@ describe('lockscope trace on this host (tracepoints only)', { skip }, () => {
     assert.ok(rules.ok);
     const file = join(mkdtempSync(join(tmpdir(), 'lockscope-local-')), 'host.lsc');
     const errs: string[] = [];
-    const code = await runTrace(
+    const { code } = await runTrace(
       new LocalTarget(),
       { durationMs: 3000, output: file, workload: { kind: 'linkstorm', args: ['--chain', '4', '--inflight', '2'] }, workloadCommand: undefined, rules: rules.value, maxRate: 2_000_000, missIntervalMs: 100, binDir, lifecycle: false },
       { out: () => undefined, err: (t) => errs.push(t), progress: undefined, onInterrupt: () => () => undefined },

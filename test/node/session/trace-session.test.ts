@@ -5,7 +5,7 @@
  * said, which is the point: the runner must turn its readings into the capture's miss counters.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import type { Rule } from '../../../main/core/rules/rule.js';
 import { CliError } from '../../../main/node/cli-error.js';
 import { runAnalysis } from '../../../main/node/commands/analysis-run.js';
 import { runTrace } from '../../../main/node/session/trace-session.js';
+import { traceCommand } from '../../../main/node/commands/trace-command.js';
 import { ANY } from '../../../main/node/targets/fake-target.js';
 import type { Addr } from '../../../main/core/util/addr.js';
 import type { DurationNs, RelNs } from '../../../main/core/util/time.js';
@@ -62,12 +63,10 @@ const ATTACHED = 'LSATTACHED';
 const FIRST = reading(500_000, 0);
 const SOURCES_61 = 'LSM sources progs=13 links=0 kprobe_multi=0 kprobe_multi_missed=0 perf_events=15 perf_kprobes=13 witnesses=13';
 
-async function trace(stdout: string, stderr: string): Promise<{ code: number | CliError; file: string; errText: string; calls: readonly string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'lockscope-trace-'));
-  writeFileSync(join(dir, 'lockscope-misses'), 'stand-in');
-  const file = join(dir, 'out.lsc');
+function scriptedTarget(stdout: string, stderr: string, name?: string): ReturnType<typeof fakeMachine> {
   const btf = new Uint8Array(gunzipSync(readFileSync('test/fixtures/btf/debian-6.1.0-56-amd64.btf.gz')));
-  const target = fakeMachine('debian-6.1', {
+  return fakeMachine('debian-6.1', {
+    ...(name === undefined ? {} : { name }),
     files: { '/sys/kernel/btf/vmlinux': btf },
     exec: {
       'getconf _NPROCESSORS_CONF': { stdout: '2\n' },
@@ -76,14 +75,21 @@ async function trace(stdout: string, stderr: string): Promise<{ code: number | C
     },
     spawn: { [ANY]: { stdout, stderr: `LSPID 777\n${stderr}`, code: 0 } },
   });
+}
+
+async function trace(stdout: string, stderr: string): Promise<{ code: number | CliError; file: string; errText: string; calls: readonly string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockscope-trace-'));
+  writeFileSync(join(dir, 'lockscope-misses'), 'stand-in');
+  const file = join(dir, 'out.lsc');
+  const target = scriptedTarget(stdout, stderr);
   const errs: string[] = [];
   let code: number | CliError;
   try {
-    code = await runTrace(
+    code = (await runTrace(
       target,
       { durationMs: 30_000, output: file, workload: undefined, workloadCommand: undefined, rules: RULES, maxRate: 1_000_000, missIntervalMs: 100, binDir: dir, lifecycle: false },
       { out: () => undefined, err: (t) => errs.push(t), progress: undefined, onInterrupt: () => () => undefined },
-    );
+    )).code;
   } catch (e) {
     if (!(e instanceof CliError)) {
       throw e;
@@ -99,6 +105,42 @@ function verdicts(file: string): Record<string, number> {
   const v = run.summary.rules[0]?.verdicts;
   return { HELD: v?.HELD ?? -1, NOT_HELD: v?.NOT_HELD ?? -1, UNKNOWN: v?.UNKNOWN ?? -1 };
 }
+
+describe('lockscope trace of a fleet (scripted targets)', () => {
+  it('gives each target its own capture and verdicts, then one line each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockscope-fleet-'));
+    const stdout = await bpftraceOutput(50);
+    const stderr = [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n');
+    const out: string[] = [];
+    const errs: string[] = [];
+    const code = await traceCommand(
+      { targets: ['db1', 'ssh://root@db2:2222'], sshConfig: undefined, output: join(dir, 'fleet'), duration: '30s', workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined },
+      { out: (t) => out.push(t), err: (t) => errs.push(t), progress: undefined, onInterrupt: () => () => undefined },
+      (name) => scriptedTarget(stdout, stderr, name),
+    );
+    const table = out.join('\n');
+    assert.match(table, /Fleet: 2 targets/);
+    const lines = table.split('\n').filter((l) => /^ {2}(db1|ssh:\/\/root@db2:2222) /.test(l));
+    assert.equal(lines.length, 2, table);
+    assert.ok(existsSync(join(dir, 'fleet', 'db1.lscap')) && existsSync(join(dir, 'fleet', 'root_db2_2222.lscap')));
+    // Both saw the same: the same verdict on each line, and the fleet's code is theirs.
+    const words = lines.map((l) => /\s(NOT_HELD|UNPROVEN)\s/.exec(l)?.[1]);
+    assert.equal(words[0], words[1]);
+    assert.equal(code, words[0] === 'NOT_HELD' ? 1 : 3, errs.join('\n'));
+    assert.ok(errs.some((e) => e.startsWith('lockscope: [db1] ')));
+  });
+
+  it('refuses a target given twice', async () => {
+    await assert.rejects(
+      traceCommand(
+        { targets: ['db1', 'db1'], sshConfig: undefined, output: 'x', duration: undefined, workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined },
+        { out: () => undefined, err: () => undefined, progress: undefined, onInterrupt: () => () => undefined },
+        (name) => scriptedTarget('', '', name),
+      ),
+      /--target db1 is given twice/,
+    );
+  });
+});
 
 describe('lockscope trace (scripted 6.1 target)', () => {
   it('with miss readings bracketing the windows, walks without the lock are NOT_HELD (exit 1)', async () => {
