@@ -1,7 +1,7 @@
 /**
- * Writes the bundled sample captures in assets/ from the linked-NOP model (deterministic: the
- * same code writes the same bytes; test/golden checks that). Until live tracing lands these are
- * synthetic, and their headers say so. Run: npm run build && node build/scripts/make-sample-captures.js
+* Writes the synthetic sample captures in test/fixtures/captures/ from the linked-NOP model (deterministic: the
+ * same code writes the same bytes; test/golden checks that). They test the analysis on a model
+ * whose truth is known; the captures bundled in assets/ are real ones from the lab kernels. Run: npm run build && node build/scripts/make-sample-captures.js
  */
 import { writeFileSync } from 'node:fs';
 import { CaptureEncoder } from '../main/core/capture/capture-encoder.js';
@@ -17,13 +17,13 @@ export interface Sample {
 
 export const SAMPLES: readonly Sample[] = [
   {
-    file: 'assets/sample-6.1-unpatched.lscap',
+    file: 'test/fixtures/captures/sample-6.1-unpatched.lscap',
     host: 'model-bookworm-6.1',
     // A few injected probe misses and one loss: the UNKNOWNs they cause are part of the picture.
     options: { kernel: 'unpatched', grain: 'raw', chains: 1500, chainLength: 4, rings: 2, workers: 4, cpus: 2, seed: 61, timeScale: 30, missEveryNs: 2_000_000, injectMisses: 2, injectLoss: 1 },
   },
   {
-    file: 'assets/sample-7.2-patched.lscap',
+    file: 'test/fixtures/captures/sample-7.2-patched.lscap',
     host: 'model-sid-7.2',
     options: { kernel: 'patched', grain: 'raw', chains: 1500, chainLength: 4, rings: 2, workers: 4, cpus: 2, seed: 72, timeScale: 30, missEveryNs: 2_000_000 },
   },

@@ -173,7 +173,7 @@ describe('lockscope import', () => {
 
 describe('lockscope and pipes', () => {
   it('a reader that stops early (| head) ends the output quietly', () => {
-    const r = spawnSync('bash', ['-c', 'node bin/lockscope.js inspect assets/sample-6.1-unpatched.lscap --req 0xffff889801000100 | head -1; echo "status=${PIPESTATUS[0]}"'], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', 'node bin/lockscope.js inspect test/fixtures/captures/sample-6.1-unpatched.lscap --req 0xffff889801000100 | head -1; echo "status=${PIPESTATUS[0]}"'], { encoding: 'utf8' });
     assert.match(r.stdout, /status=0/);
     assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
   });

@@ -52,6 +52,8 @@ export interface AnalyzerOptions {
   readonly maxPending?: number;
   /** Definite verdicts kept open to withdrawal by late events. */
   readonly withdrawable?: number;
+  /** Miss readings kept per probe behind the oldest waiting window (default READINGS_KEPT_BEHIND). */
+  readonly readingsKeptBehind?: number;
   /**
    * Give each record its evidence (default true). Without it every evidence list is empty: a
    * summary needs only the verdicts, and the evidence of every walk was most of the garbage.
@@ -82,11 +84,13 @@ const STALE_HORIZONS = 100;
 const MIN_STALE_NS = 100_000_000;
 
 /**
- * Miss readings are kept this long before the oldest window still open or waiting: a window that
- * arrives late (bpftrace drains its per-CPU buffers in turn, seconds apart on a loaded machine)
- * still finds the reading before it. Readings come every 100 ms or so: this costs little.
+ * Per probe, miss readings kept behind the oldest window still open or waiting, for windows that
+ * arrive late: bpftrace drains its per-CPU buffers in turn, and on a loaded machine one CPU's
+ * windows came up to half a minute after another's (the 6.1 lab). Counted in readings, not time,
+ * so memory stays bounded whatever the reading rate: 4,096 readings are 400 s at Lockscope's
+ * 100 ms, about 160 KiB per probe.
  */
-export const READING_RETENTION_NS = 30_000_000_000;
+export const READINGS_KEPT_BEHIND = 4096;
 
 /** Miss readings between two trims of those no window can need. */
 const TRIM_EVERY = 32;
@@ -169,6 +173,7 @@ export class Analyzer {
   private readonly given: GivenVerdicts;
   private nextIndex = 1;
   private readonly maxPending: number;
+  private readonly readingsKeptBehind: number;
   private readonly assessOptions: AssessOptions;
   private readonly missOptions: MissVerdictOptions;
   readonly formatAddr: (a: Addr) => string;
@@ -189,6 +194,7 @@ export class Analyzer {
       evidence: options.evidence ?? true,
     };
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.readingsKeptBehind = options.readingsKeptBehind ?? READINGS_KEPT_BEHIND;
     this.missOptions = { evidence: this.assessOptions.evidence, probeName: (i) => this.probeName(i) };
     this.given = new GivenVerdicts(options.withdrawable ?? DEFAULT_WITHDRAWABLE);
     this.tally = new AnalysisTally(header, options.rules, this.coverage);
@@ -773,7 +779,7 @@ export class Analyzer {
         oldest = Math.min(oldest, w.enter.ts);
       }
     }
-    this.misses.trim(oldest - READING_RETENTION_NS);
+    this.misses.trim(oldest, this.readingsKeptBehind);
   }
 
   private probeName(i: number): string {

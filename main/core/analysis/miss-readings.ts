@@ -105,11 +105,14 @@ export class MissReadings {
     return result;
   }
 
-  /** Drops readings no window can need: all but the last one strictly before `oldestStart`. */
-  trim(oldestStart: number): void {
+  /**
+   * Drops readings no window in order can need: all but the last one strictly before
+   * `oldestStart` and the `keepBehind` before that one (for windows that arrive late).
+   */
+  trim(oldestStart: number, keepBehind = 0): void {
     this.clean = undefined;
     for (const list of this.readings.values()) {
-      const keepFrom = lastBefore(list, oldestStart);
+      const keepFrom = lastBefore(list, oldestStart) - keepBehind;
       if (keepFrom > 0) {
         list.splice(0, keepFrom);
       }

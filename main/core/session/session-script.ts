@@ -45,6 +45,9 @@ export const SESSION_ARGV0 = 'lockscope-session';
 /** Files the session directory holds on the target. */
 export const SESSION_FILES = { program: 'lockscope.bt', missReader: 'lockscope-misses', workload: 'linkstorm', child: 'child.sh', userWorkload: 'workload.sh' } as const;
 
+/** Seconds between the attach line and the workload's start. */
+export const WORKLOAD_DELAY_S = 0.5;
+
 /** The line the child prints first: from here on every probe is attached. */
 export const ATTACHED_LINE = 'LSATTACHED';
 
@@ -63,7 +66,9 @@ export type ChildWorkload =
  */
 export function childScript(dir: string, durationS: number, w: ChildWorkload): string {
   const d = shellQuote(dir);
-  const lines = ['#!/bin/sh', 'exec 1>&2', `echo ${ATTACHED_LINE}`];
+  // The workload starts a few miss-reader intervals after the attach line, so that a reading
+  // taken after every probe was attached precedes its first window.
+  const lines = ['#!/bin/sh', 'exec 1>&2', `echo ${ATTACHED_LINE}`, `sleep ${WORKLOAD_DELAY_S}`];
   const run = (cmd: string): void => {
     lines.push(`( ${cmd}; echo "LSWORKLOAD exit $?" ) &`);
   };

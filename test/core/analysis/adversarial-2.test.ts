@@ -390,7 +390,7 @@ describe('adversarial 2: miss readings', () => {
       events.push(...unpatched(i * 1_000_000, 1), ...readingsAt(i * 1_000_000 + 500_000));
     }
     const walks: WalkRecord[] = [];
-    const a = new Analyzer(header(), { rules: defaultRules(), reorderHorizonNs: H }, (w) => walks.push(w));
+    const a = new Analyzer(header(), { rules: defaultRules(), reorderHorizonNs: H, readingsKeptBehind: 0 }, (w) => walks.push(w));
     a.push(events);
     const readings = (a as unknown as { misses: { readings: Map<number, readonly unknown[]> } }).misses.readings;
     const longest = Math.max(...[...readings.values()].map((l) => l.length));
@@ -402,7 +402,7 @@ describe('adversarial 2: miss readings', () => {
     for (let i = 1; i <= 300; i++) {
       events.push(...unpatched(i * 1_000_000, 1), ...readingsAt(i * 1_000_000 + 500_000));
     }
-    const a = new Analyzer(header(), { rules: defaultRules(), reorderHorizonNs: H }, () => undefined);
+    const a = new Analyzer(header(), { rules: defaultRules(), reorderHorizonNs: H, readingsKeptBehind: 0 }, () => undefined);
     a.push(events);
     const readings = (a as unknown as { misses: { readings: Map<number, readonly unknown[]> } }).misses.readings;
     assert.ok(Math.max(...[...readings.values()].map((l) => l.length)) < 50);

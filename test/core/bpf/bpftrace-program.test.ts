@@ -68,6 +68,9 @@ function sample(format: string, nops = 1): string {
           return '14';
         case 'nops':
           return String(nops);
+        case 'dur':
+          // Long enough to hold its op line, timed at the next tick.
+          return '5000';
         case 'overflow':
           return '0';
         case undefined:
