@@ -12,6 +12,7 @@
 # Usage: test/lab/e2e.sh [6.1|sid ...]     (default: both)      needs root; npm run build and
 #        npm run build:workload first (.ci/run does both)
 # Env:   LOCKSCOPE_E2E_DURATION  trace duration (default 20s)
+#        LOCKSCOPE_E2E_WORKLOAD  the workload (default linkstorm:chain=4,inflight=2)
 #        LOCKSCOPE_E2E_OUT       where captures and reports go (default build/lab-e2e)
 #        LOCKSCOPE_LAB_SMOKE_PREPARE=0  skip preparing the lab (tools, kernels, images; cached)
 # A guest this script boots is stopped on exit; one already running is used and left running.
@@ -26,6 +27,9 @@ for k in "${KERNELS[@]}"; do check_kernel_arg "$k"; done
 ROOT="$(cd "$LAB_DIR/../.." && pwd)"
 OUT="${LOCKSCOPE_E2E_OUT:-$ROOT/build/lab-e2e}"
 DURATION="${LOCKSCOPE_E2E_DURATION:-20s}"
+# Two chains in flight: software emulation prints a few hundred bpftrace lines per second, and a
+# session ends only once bpftrace has printed everything it holds.
+WORKLOAD="${LOCKSCOPE_E2E_WORKLOAD:-linkstorm:chain=4,inflight=2}"
 [[ -x "$ROOT/build/bpf/linkstorm" && -x "$ROOT/build/bpf/lockscope-misses" ]] || die "run npm run build:workload first"
 [[ -f "$ROOT/build/main/node/cli.js" ]] || die "run npm run build first"
 mkdir -p "$OUT"
@@ -51,12 +55,12 @@ for k in "${KERNELS[@]}"; do
     "$LAB_DIR/boot.sh" "$k"
     STARTED+=("$k")
   fi
-  cap="$OUT/lab-$k.lsc"
+  cap="$OUT/lab-$k.lscap"
   rm -f "$cap"
-  log "trace lab-$k for $DURATION with linkstorm"
+  log "trace lab-$k for $DURATION with $WORKLOAD"
   rc=0
   timeout -k 10 1200 node "$ROOT/bin/lockscope.js" trace --target "lab-$k" --ssh-config "$LAB_SSH/config" \
-    --duration "$DURATION" --workload linkstorm:chain=4 -o "$cap" >"$OUT/lab-$k.trace.txt" 2>"$OUT/lab-$k.trace.err" || rc=$?
+    --duration "$DURATION" --workload "$WORKLOAD" -o "$cap" >"$OUT/lab-$k.trace.txt" 2>"$OUT/lab-$k.trace.err" || rc=$?
   grep '^lockscope:' "$OUT/lab-$k.trace.err" | grep -v 'debug:' >&2 || true
   log "trace exit $rc; summary: $OUT/lab-$k.trace.txt"
   arc=0

@@ -62,6 +62,8 @@ export function fakeMachine(machine: Machine, o: MachineOptions = {}): FakeTarge
       'bpftrace --version': { stdout: fixture(machine, 'bpftrace-version.txt') },
       // bpftrace 0.17 writes --info to standard error.
       'bpftrace --info': v017 ? { stderr: info } : { stdout: info },
+      // bpftrace 0.25+ does not report fentry in --info; the sid guest (0.27.1) listed it.
+      'bpftrace -l fentry:vmlinux:mutex_lock': machine === 'debian-sid-7.2' ? { stdout: 'fentry:vmlinux:mutex_lock\n' } : { stdout: '' },
       'stat -L -c %n|%s|%F -- /sys/kernel/btf/vmlinux /sys/bus/event_source/devices/kprobe /sys/kernel/tracing/kprobe_events': statAnswer(machine),
       // When tracefs could not be read, kprobe_events is not asked about.
       'stat -L -c %n|%s|%F -- /sys/kernel/btf/vmlinux /sys/bus/event_source/devices/kprobe': statAnswer(machine),

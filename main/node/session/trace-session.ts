@@ -296,6 +296,8 @@ class LiveSession {
   private readonly notes: string[] = [];
   private calibrationFailure: string | undefined;
   private readingsSinceAttach = 0;
+  /** bpftrace was stopped before it had printed everything it held. */
+  private drainCut = false;
   private workloadLine: string | undefined;
 
   constructor(
@@ -428,7 +430,11 @@ class LiveSession {
     this.io.err(`lockscope: probes attached after ${((this.attachedAt - this.started) / 1000).toFixed(1)} s; tracing for ${this.o.durationMs / 1000} s`);
     // The child ends the session at the duration; this is the backstop.
     setTimeout(() => {
+      if (this.stopReason !== undefined) {
+        return;
+      }
       this.io.err(`lockscope: warning: bpftrace is still printing ${drainAllowanceMs(this.o.durationMs) / 1000} s after the duration; stopping it (what it still holds is dropped, and the capture's coverage ends there)`);
+      this.drainCut = true;
       this.requestStop({ kind: 'duration' });
     }, this.o.durationMs + drainAllowanceMs(this.o.durationMs)).unref();
   }
@@ -578,7 +584,12 @@ class LiveSession {
     if (this.header === undefined) {
       this.sealed(result.header);
     }
-    this.write(this.importer.drain(), true);
+    const rest = this.importer.drain();
+    if (this.drainCut || this.stopReason?.kind === 'interrupted') {
+      // bpftrace discards what it still holds on SIGINT and does not count it as lost.
+      rest.push({ kind: 'marker', ts: this.lastTs as RelNs, cpu: -1, tid: 0, marker: 'note', text: 'bpftrace was stopped before it had printed everything: windows it still held were dropped unreported (the kernel totals count them)' });
+    }
+    this.write(rest, true);
     const reason = this.stopReason ?? { kind: 'tracer_exited' };
     const text = stopText(reason, this.o);
     this.s.writer.write(this.encoder.close(text));

@@ -109,6 +109,9 @@ async function rootAccessOf(t: Target, id: Observed<Identity>, timeoutMs: number
   }
 }
 
+/** Lists the fentry probe of mutex_lock: printed back when this bpftrace can use fentry there. */
+export const FENTRY_LIST_ARGV = ['bpftrace', '-l', 'fentry:vmlinux:mutex_lock'] as const;
+
 export async function* preflight(target: Target, o: PreflightOptions = {}): AsyncGenerator<PreflightItem, void, undefined> {
   const timeoutMs = o.timeoutMs ?? 30_000;
   const checkItem = (check: PreflightCheck): PreflightItem => ({ kind: 'check', check });
@@ -138,6 +141,14 @@ export async function* preflight(target: Target, o: PreflightOptions = {}): Asyn
     const parsedInfo: Observed<BpftraceInfo> = text.ok ? ok(parseBpftraceInfo(text.value)) : text;
     if (parsedInfo.ok) {
       info = infoFeatures(parsedInfo.value);
+    }
+    if (info.fentry === 'unknown') {
+      // bpftrace 0.25+ no longer reports fentry in --info; it lists fentry probes only where the
+      // kernel's BTF makes them possible (attaching tells the rest).
+      const listed = await runText(target, FENTRY_LIST_ARGV, { root: true, timeoutMs: o.infoTimeoutMs ?? 120_000, merge: true });
+      if (listed.ok && listed.value.split('\n').some((l) => l.trim() === FENTRY_LIST_ARGV[2])) {
+        info = { ...info, fentry: 'yes' };
+      }
     }
     yield checkItem(bpftraceFeaturesCheck(parsedInfo, version.value));
   }

@@ -157,8 +157,16 @@ describe('probe plan: Debian sid 7.2 (lab; io_wq_free_work returns the next work
     assertOnlyFound(plan, facts);
   });
 
-  it('fentry when asked: kprobes stay when bpftrace does not say it has fentry (0.27 no longer reports it)', () => {
+  it('fentry when asked: fentry on the lab sid (its 0.27 lists fentry probes though --info no longer reports them)', () => {
     const asked = planProbes(facts, machineLayout('debian-sid-7.2'), { mechanism: 'fentry' });
+    assert.equal(asked.mechanism, 'fentry');
+  });
+
+  it('fentry when asked: kprobes stay when fentry support is not known', () => {
+    const bt = facts.bpftrace;
+    assert.ok(bt !== undefined);
+    const unknown: TargetFacts = { ...facts, bpftrace: { ...bt, features: { ...bt.features, fentry: 'unknown' } } };
+    const asked = planProbes(unknown, machineLayout('debian-sid-7.2'), { mechanism: 'fentry' });
     assert.equal(asked.mechanism, 'kprobe');
     assert.ok(asked.warnings.some((w) => w.includes('fentry was asked for')));
   });

@@ -70,13 +70,13 @@ describe('preflight on fake targets that answer as the captured machines did', (
     );
   });
 
-  it('Debian sid 7.2 (lab): ready; bpftrace 0.27 does not report fentry', async () => {
+  it('Debian sid 7.2 (lab): ready; bpftrace 0.27 does not report fentry in --info, but lists fentry:vmlinux:mutex_lock', async () => {
     const { checks, facts } = await collectPreflight(fakeMachine('debian-sid-7.2'));
     assert.deepEqual(statuses(checks), ALL_OK);
     const bt = facts.bpftrace;
     assert.ok(bt !== undefined);
     assert.equal(bt.version.text, 'v0.27.1');
-    assert.equal(bt.features.fentry, 'unknown');
+    assert.equal(bt.features.fentry, 'yes');
     assert.equal(bt.features.probeInline, true);
     assert.ok(facts.tracepoints.includes('lock:contended_release'));
     assert.equal(facts.ioUringDisabled, 0);
