@@ -371,7 +371,7 @@ class LiveSession {
         if (process.env.LOCKSCOPE_DEBUG === '1') {
           this.io.err(`lockscope: debug: ${line} -> ${JSON.stringify(this.coverage)}`);
         }
-        if (this.coverage.kind === 'complete' && before !== 'complete') {
+        if (this.coverage.kind === 'complete' && before !== 'complete' && this.s.plan.probes.some((p) => p.missesCounted)) {
           const src = m.sources;
           this.io.err(`lockscope: probe misses counted: ${src.progs} programs, ${src.kprobeMulti} kprobe_multi links, ${src.perfKprobes} perf kprobes with ${src.witnesses} witness kprobes`);
         }
@@ -497,7 +497,7 @@ class LiveSession {
           held: v?.HELD ?? 0,
           notHeld: v?.NOT_HELD ?? 0,
           unknown: v?.UNKNOWN ?? 0,
-          calibration: this.attachedAt === undefined ? 'attaching…' : cal === undefined ? 'calibrating' : cal.kind === 'passed' ? 'calibrated' : cal.kind === 'pending' ? `calibrating (${cal.walks} walks)` : 'calibration failed',
+          calibration: this.attachedAt === undefined ? 'attaching…' : this.s.plan.window.kind === 'none' ? 'no walk windows on this target' : cal === undefined ? 'calibrating' : cal.kind === 'passed' ? 'calibrated' : cal.kind === 'pending' ? `calibrating (${cal.walks} walks)` : 'calibration failed',
         }),
       );
     }
