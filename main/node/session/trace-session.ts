@@ -296,6 +296,8 @@ class LiveSession {
   private readonly notes: string[] = [];
   private calibrationFailure: string | undefined;
   private readingsSinceAttach = 0;
+  /** The reader's sources changed after readings began: later readings are not used. */
+  private readingsFrozen = false;
   /** bpftrace was stopped before it had printed everything it held. */
   private drainCut = false;
   private workloadLine: string | undefined;
@@ -366,6 +368,12 @@ class LiveSession {
     const m = parseMissReaderLine(line);
     switch (m.kind) {
       case 'sources': {
+        if (this.attachedAt !== undefined && this.readingsSinceAttach > 1) {
+          // The reader's total sums counters of whatever BPF objects bpftrace holds; once they
+          // change (bpftrace detaching at the end), one counter's rise can hide behind another's
+          // leaving: readings from here on are not compared with earlier ones.
+          this.readingsFrozen = true;
+        }
         const before = this.coverage.kind;
         this.coverage = missCoverage(this.s.plan.probes, m.sources, this.witnessesPlanned);
         if (process.env.LOCKSCOPE_DEBUG === '1') {
@@ -385,7 +393,7 @@ class LiveSession {
       case 'reading':
         // Only readings taken after every probe was attached count: the first one printed after
         // the child's attach line may have been taken before it, the next cannot.
-        if (this.attachedAt !== undefined && this.readingsSinceAttach++ > 0 && this.coverage.kind === 'complete') {
+        if (this.attachedAt !== undefined && this.readingsSinceAttach++ > 0 && this.coverage.kind === 'complete' && !this.readingsFrozen) {
           this.pendingReadings.push({ ns: m.ns, total: m.total });
           this.lastMisses = m.total;
         }

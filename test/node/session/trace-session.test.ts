@@ -181,6 +181,14 @@ describe('lockscope trace (scripted 6.1 target)', () => {
     assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
   });
 
+  it('readings after the reader\'s sources change are not compared with earlier ones', async () => {
+    const detached = SOURCES_61.replace('progs=13', 'progs=12');
+    const r = await trace(await bpftraceOutput(100), [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(5_000_000, 0), detached, reading(40_000_000, 0)].join('\n'));
+    assert.equal(r.code, 3, r.errText);
+    // Windows from 10 ms on have no usable reading after them.
+    assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
+  });
+
   it('a failed calibration stops with exit 2 and keeps the capture', async () => {
     const r = await trace(await bpftraceOutput(40, { wrongNext: true }), [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'));
     assert.equal(r.code, 2, r.errText);
