@@ -298,6 +298,8 @@ class LiveSession {
   private readingsSinceAttach = 0;
   /** The reader's sources changed after readings began: later readings are not used. */
   private readingsFrozen = false;
+  /** Lockscope itself stopped the tracer's process (not through bpftrace's SIGINT). */
+  private forcedStop = false;
   /** bpftrace was stopped before it had printed everything it held. */
   private drainCut = false;
   private workloadLine: string | undefined;
@@ -447,11 +449,16 @@ class LiveSession {
     }, this.o.durationMs + drainAllowanceMs(this.o.durationMs)).unref();
   }
 
+  private forceStop(): void {
+    this.forcedStop = true;
+    this.tracer.stop();
+  }
+
   private requestStop(reason: StopReason): void {
     if (this.stopReason !== undefined) {
       if (reason.kind === 'interrupted') {
         // A second Ctrl-C: do not wait for END.
-        this.tracer.stop();
+        this.forceStop();
       }
       return;
     }
@@ -467,17 +474,17 @@ class LiveSession {
       const r = await this.target.exec(['kill', '-INT', String(this.pid)], { root: true, timeoutMs: 30_000 });
       if (!r.ok) {
         this.io.err(`lockscope: warning: could not signal bpftrace: ${describeTargetError(r.error)}; stopping the session`);
-        this.tracer.stop();
+        this.forceStop();
         return;
       }
     } else {
-      this.tracer.stop();
+      this.forceStop();
       return;
     }
     const ended = await Promise.race([this.tracer.done.then(() => true), delay(STOP_GRACE_MS).then(() => false)]);
     if (!ended) {
       this.io.err(`lockscope: warning: bpftrace did not exit within ${STOP_GRACE_MS / 1000} s of SIGINT; stopping it (its END totals may be missing)`);
-      this.tracer.stop();
+      this.forceStop();
     }
   }
 
@@ -593,13 +600,17 @@ class LiveSession {
       this.sealed(result.header);
     }
     const rest = this.importer.drain();
+    const abnormal = ended.code !== 0 && !this.forcedStop ? `bpftrace ended abnormally (${ended.code === null ? `signal ${ended.signal ?? '?'}` : `exit ${ended.code}`})` : undefined;
+    if (abnormal !== undefined) {
+      rest.push({ kind: 'marker', ts: this.lastTs as RelNs, cpu: -1, tid: 0, marker: 'note', text: `${abnormal}: the capture ends where its output did` });
+    }
     if (this.drainCut || this.stopReason?.kind === 'interrupted') {
       // bpftrace discards what it still holds on SIGINT and does not count it as lost.
       rest.push({ kind: 'marker', ts: this.lastTs as RelNs, cpu: -1, tid: 0, marker: 'note', text: 'bpftrace was stopped before it had printed everything: windows it still held were dropped unreported (the kernel totals count them)' });
     }
     this.write(rest, true);
     const reason = this.stopReason ?? { kind: 'tracer_exited' };
-    const text = stopText(reason, this.o);
+    const text = abnormal ?? stopText(reason, this.o);
     this.s.writer.write(this.encoder.close(text));
     this.s.writer.close();
     const analyzer = this.analyzer;
@@ -631,6 +642,10 @@ class LiveSession {
     if (this.calibrationFailure !== undefined) {
       this.io.err(`lockscope: ${this.calibrationFailure}; the capture is kept, but its verdicts must not be trusted`);
       return { code: EXIT.error, summary, calibrationFailure: this.calibrationFailure };
+    }
+    if (abnormal !== undefined) {
+      this.io.err(`lockscope: ${abnormal}; the session failed: the verdicts above cover only what arrived before it ended`);
+      return { code: EXIT.error, summary, calibrationFailure: undefined };
     }
     return { code: exitCodeFor(summary, false), summary, calibrationFailure: undefined };
   }

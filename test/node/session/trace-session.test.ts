@@ -63,7 +63,7 @@ const ATTACHED = 'LSATTACHED';
 const FIRST = reading(500_000, 0);
 const SOURCES_61 = 'LSM sources progs=13 links=0 kprobe_multi=0 kprobe_multi_missed=0 perf_events=15 perf_kprobes=13 witnesses=13';
 
-function scriptedTarget(stdout: string, stderr: string, name?: string): ReturnType<typeof fakeMachine> {
+function scriptedTarget(stdout: string, stderr: string, name?: string, code = 0): ReturnType<typeof fakeMachine> {
   const btf = new Uint8Array(gunzipSync(readFileSync('test/fixtures/btf/debian-6.1.0-56-amd64.btf.gz')));
   return fakeMachine('debian-6.1', {
     ...(name === undefined ? {} : { name }),
@@ -73,15 +73,15 @@ function scriptedTarget(stdout: string, stderr: string, name?: string): ReturnTy
       'mktemp -d /tmp/lockscope.XXXXXXXX': { stdout: `${DIR}\n` },
       [ANY]: { stdout: '' },
     },
-    spawn: { [ANY]: { stdout, stderr: `LSPID 777\n${stderr}`, code: 0 } },
+    spawn: { [ANY]: { stdout, stderr: `LSPID 777\n${stderr}`, code } },
   });
 }
 
-async function trace(stdout: string, stderr: string): Promise<{ code: number | CliError; file: string; errText: string; calls: readonly string[] }> {
+async function trace(stdout: string, stderr: string, exit = 0): Promise<{ code: number | CliError; file: string; errText: string; calls: readonly string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'lockscope-trace-'));
   writeFileSync(join(dir, 'lockscope-misses'), 'stand-in');
   const file = join(dir, 'out.lsc');
-  const target = scriptedTarget(stdout, stderr);
+  const target = scriptedTarget(stdout, stderr, undefined, exit);
   const errs: string[] = [];
   let code: number | CliError;
   try {
@@ -187,6 +187,13 @@ describe('lockscope trace (scripted 6.1 target)', () => {
     assert.equal(r.code, 3, r.errText);
     // Windows from 10 ms on have no usable reading after them.
     assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 0, UNKNOWN: 100 });
+  });
+
+  it('a bpftrace that dies (SIGABRT: exit 134) fails the session, whatever the verdicts so far', async () => {
+    const r = await trace(await bpftraceOutput(100), [ATTACHED, SOURCES_61, FIRST, reading(1_000_000, 0), reading(40_000_000, 0)].join('\n'), 134);
+    assert.equal(r.code, 2, r.errText);
+    assert.match(r.errText, /bpftrace ended abnormally \(exit 134\); the session failed/);
+    assert.deepEqual(verdicts(r.file), { HELD: 0, NOT_HELD: 100, UNKNOWN: 0 });
   });
 
   it('a failed calibration stops with exit 2 and keeps the capture', async () => {
