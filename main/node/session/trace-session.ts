@@ -12,7 +12,6 @@
  * the connection) and a hard time bound (duration + attach allowance + grace).
  */
 import { createInterface } from 'node:readline';
-import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Analyzer } from '../../core/analysis/analyzer.js';
 import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
@@ -43,6 +42,8 @@ import { CaptureFileWriter } from '../capture-file.js';
 import { CliError } from '../cli-error.js';
 import { exitCodeFor, EXIT } from '../commands/analyze-command.js';
 import { collectPreflight } from '../targets/preflight.js';
+import type { HelperSource } from './session-helpers.js';
+import { helperSource, placeHelper } from './session-helpers.js';
 import type { Spawned, Target } from '../targets/target.js';
 import { describeTargetError } from '../targets/target-error.js';
 
@@ -136,7 +137,7 @@ async function execOrThrow(target: Target, argv: readonly string[], what: string
 }
 
 /** Preflight, BTF and the plan: what will be attached, decided before anything is. */
-async function planFor(target: Target, o: TraceOptions, io: TraceIo): Promise<{ plan: ProbePlan; facts: TargetFacts; cpus: number; readerOk: boolean }> {
+async function planFor(target: Target, o: TraceOptions, io: TraceIo): Promise<{ plan: ProbePlan; facts: TargetFacts; cpus: number; readerOk: boolean; helpers: HelperSource }> {
   io.err(`lockscope: preflight of ${target.name} …`);
   const { checks, facts } = await collectPreflight(target, {});
   // Without kprobes, symbols or BTF the plan still traces what it can (life cycle, contention)
@@ -164,14 +165,12 @@ async function planFor(target: Target, o: TraceOptions, io: TraceIo): Promise<{ 
   } else {
     io.err(`lockscope: warning: ${target.name}:${BTF_PATH}: ${describeTargetError(btfBytes.error)}; without BTF the offsets are unknown and walks will be UNKNOWN`);
   }
-  // The miss reader and the workload are static x86-64 binaries.
-  const readerOk = facts.kernel?.arch === 'x86_64' && existsSync(`${binDir(o)}${SESSION_FILES.missReader}`);
-  if (!readerOk) {
-    io.err(
-      facts.kernel?.arch === 'x86_64'
-        ? `lockscope: warning: no ${binDir(o)}${SESSION_FILES.missReader} (run: npm run build:workload); probe misses will not be counted and walks will be UNKNOWN`
-        : `lockscope: warning: the probe-miss reader is built for x86-64 only and ${target.name} is ${facts.kernel?.arch ?? 'unknown'}; walks will be UNKNOWN`,
-    );
+  const helpers = await helperSource(target, facts.kernel?.arch, binDir(o), 30_000);
+  const readerOk = helpers.kind !== 'none';
+  if (helpers.kind === 'none') {
+    io.err(`lockscope: warning: ${helpers.why}; probe misses will not be counted and walks will be UNKNOWN`);
+  } else if (helpers.kind === 'build_on_target') {
+    io.err(`lockscope: ${target.name} is ${facts.kernel?.arch ?? '?'}: the helpers are built there with ${helpers.compiler}`);
   }
   const cpusText = await execOrThrow(target, ['getconf', '_NPROCESSORS_CONF'], 'counting its CPUs');
   const cpus = Number(cpusText.trim());
@@ -179,20 +178,12 @@ async function planFor(target: Target, o: TraceOptions, io: TraceIo): Promise<{ 
     throw new CliError(`${target.name}: getconf _NPROCESSORS_CONF printed '${cpusText.trim()}', not a CPU count`);
   }
   const plan = planProbes(facts, layout, { rules: o.rules, host: target.name, missesCounted: readerOk, lifecycle: o.lifecycle, ...(o.mechanism === undefined ? {} : { mechanism: o.mechanism }) });
-  return { plan, facts, cpus, readerOk };
+  return { plan, facts, cpus, readerOk, helpers };
 }
 
 function binDir(o: TraceOptions): string {
   const d = o.binDir ?? DEFAULT_BIN_DIR;
   return d.endsWith('/') ? d : `${d}/`;
-}
-
-function readLocal(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch {
-    throw new CliError(`${path}: ${what} is missing; run: npm run build:workload`);
-  }
 }
 
 /** Runs one session; returns the exit code (analyze's codes; 2 on a failed calibration). */
@@ -204,7 +195,7 @@ export interface TraceResult {
 }
 
 export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Promise<TraceResult> {
-  const { plan, facts, cpus, readerOk } = await planFor(target, o, io);
+  const { plan, facts, cpus, readerOk, helpers } = await planFor(target, o, io);
   io.err(formatPlan(plan));
   const version = facts.bpftrace?.version;
   if (version === undefined) {
@@ -221,7 +212,7 @@ export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Pr
     throw new CliError(`${target.name}: mktemp printed '${dir}', not a directory name`);
   }
   try {
-    return await sessionIn(target, o, io, { plan, readerOk, dir, writer, programText: program.value.text });
+    return await sessionIn(target, o, io, { plan, readerOk, helpers, dir, writer, programText: program.value.text });
   } finally {
     const rm = await target.exec(['rm', '-rf', '--', dir], { root: true, timeoutMs: 30_000 });
     if (!rm.ok || rm.value.code !== 0) {
@@ -233,6 +224,7 @@ export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Pr
 interface SessionInput {
   readonly plan: ProbePlan;
   readonly readerOk: boolean;
+  readonly helpers: HelperSource;
   readonly dir: string;
   readonly writer: CaptureFileWriter;
   readonly programText: string;
@@ -247,15 +239,21 @@ async function sessionIn(target: Target, o: TraceOptions, io: TraceIo, s: Sessio
   await put(target, `${dir}/${SESSION_FILES.program}`, new TextEncoder().encode(s.programText), '600');
   const witnesses = witnessArgs(plan.probes.filter((p) => p.missesCounted));
   const readerArgs: string[] = ['--interval-ms', String(o.missIntervalMs), ...witnesses.flatMap((w) => ['--witness', w])];
-  if (s.readerOk) {
-    await put(target, `${dir}/${SESSION_FILES.missReader}`, readLocal(`${binDir(o)}${SESSION_FILES.missReader}`, 'the probe-miss reader'), '700');
-  } else {
+  const putter = (path: string, bytes: Uint8Array, mode: string): Promise<void> => put(target, path, bytes, mode);
+  const readerError = await placeHelper(target, s.helpers, 'missReader', `${dir}/${SESSION_FILES.missReader}`, putter);
+  if (readerError !== undefined) {
+    if (s.readerOk) {
+      io.err(`lockscope: warning: ${readerError}; probe misses will not be read and walks will be UNKNOWN (no_miss_reading)`);
+    }
     // A stand-in that reads nothing, so the script stays the same.
     await put(target, `${dir}/${SESSION_FILES.missReader}`, new TextEncoder().encode('#!/bin/sh\nexit 0\n'), '700');
   }
   let child: ChildWorkload = { kind: 'none' };
   if (o.workload !== undefined) {
-    await put(target, `${dir}/${SESSION_FILES.workload}`, readLocal(`${binDir(o)}${SESSION_FILES.workload}`, 'the linkstorm workload'), '700');
+    const workloadError = await placeHelper(target, s.helpers, 'workload', `${dir}/${SESSION_FILES.workload}`, putter);
+    if (workloadError !== undefined) {
+      throw new CliError(`the linkstorm workload cannot run on ${target.name}: ${workloadError}; give your own with --workload-command`);
+    }
     child = { kind: 'linkstorm', args: o.workload.args };
   } else if (o.workloadCommand !== undefined) {
     await put(target, `${dir}/${SESSION_FILES.userWorkload}`, new TextEncoder().encode(`${o.workloadCommand}\n`), '700');

@@ -80,6 +80,7 @@ function scriptedTarget(stdout: string, stderr: string, name?: string, code = 0)
 async function trace(stdout: string, stderr: string, exit = 0): Promise<{ code: number | CliError; file: string; errText: string; calls: readonly string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'lockscope-trace-'));
   writeFileSync(join(dir, 'lockscope-misses'), 'stand-in');
+  writeFileSync(join(dir, 'linkstorm'), 'stand-in');
   const file = join(dir, 'out.lsc');
   const target = scriptedTarget(stdout, stderr, undefined, exit);
   const errs: string[] = [];
