@@ -3,21 +3,15 @@
  * templates.generated.ts). Pure: plan + bpftrace version + options in, program text out.
  *
  * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), ctx,
- * flags, req->link, &ctx->uring_lock and its owner word in ONE per-thread map value (a tuple:
- * one map update at entry, one lookup and one delete at return); the mutex probes record only
- * operations of a thread inside a window on that window's lock (each a tuple of time, an integer
- * kind and req->link read at that moment), up to `maxOps`; the return prints ONE
- * `window_summary` line and its `window_op` lines (the kind as a printf literal), and counts the
- * window in exact per-ring totals (one tuple per ring and CPU, so no two CPUs write one counter),
- * printed as `totals` lines every `totalsMs` and at END, one line per ring.
- *
- * The probes' cost is mostly map operations and output: the per-thread state used to take 13
- * maps (a lab run on 6.1 measured per-window map state and output each costing more than the
- * probes themselves; bench/overhead/run.sh).
+ * flags, req->link, &ctx->uring_lock and its owner word in per-thread maps; the mutex probes
+ * record only operations of a thread inside a window on that window's lock (each with req->link
+ * read at that moment), up to `maxOps`; the return prints ONE `window_summary` line and its
+ * `window_op` lines, and counts the window in exact per-ring totals (keyed by ring and CPU, so
+ * no two CPUs write one counter), printed as `totals` lines every `totalsMs` and at END.
  *
  * Version differences: bpftrace before 0.18 has no `offsetof` (offsets from BTF go in as
  * validated integer constants) and mis-hashes map keys built from a string ternary (the program
- * never builds one: op kinds and held states are printed by branch, one literal each); fentry
+ * never builds one: op names are stored as values, held states printed by branch); fentry
  * probes are `kfunc:`/`kretfunc:` with `args->` before 0.20, `fentry:`/`fexit:` with `args.`
  * from 0.20; tracepoint fields are `args->f` before 0.20 and `args.f` from it. From 0.20 the
  * program sizes bpftrace's output buffer itself with a `config = { perf_rb_pages = N }` block:
@@ -319,39 +313,25 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
     );
     points.push(entryName(w.symbol));
     const lockArg = fentry ? `${d.fargs}lock` : 'arg0';
-    // Operations are kept as an integer kind (a string in a map value is 64 bytes to write and
-    // copy), printed at return by one printf literal per kind.
-    const kinds: string[] = [];
-    const kind = (what: string): string => String(kinds.push(what));
     for (const l of plan.lockApis) {
-      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), KIND: kind(`op=acquire api=${l.api}`), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
-      parts.push(
-        fill(s, 'lock_acquired', {
-          PROBE: returnName(l.symbol),
-          SUCCESS: successExpr(l),
-          MAX_OPS: String(o.maxOps),
-          KIND: kind(`op=acquired api=${l.api}`),
-          KIND_FAILED: kind(`op=acquire_failed api=${l.api}`),
-          OFF_LINK: offs['io_kiocb.link'] ?? '',
-        }),
-      );
+      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), API: l.api, OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_acquired', { PROBE: returnName(l.symbol), SUCCESS: successExpr(l), MAX_OPS: String(o.maxOps), API: l.api, OFF_LINK: offs['io_kiocb.link'] ?? '' }));
       points.push(entryName(l.symbol), returnName(l.symbol));
     }
     if (plan.unlockSymbol !== undefined) {
-      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), KIND: kind('op=release api=mutex_lock'), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
       points.push(entryName(plan.unlockSymbol));
     }
-    const opPrintfs = kinds.map((what, i) => `      if ($o.1 == ${i + 1}) {\n        ${fill(s, 'op_printf', { WHAT: what })}\n      }`).join('\n');
     const workOff = offs['io_kiocb.work'] ?? '';
     const nextFrom =
       w.kind === 'returns_next_req'
-        ? '    $next = (uint64)retval;'
+        ? '  $next = (uint64)retval;'
         : [
-            w.kind === 'linked_out' ? '    $nw = *(uint64 *)($w.8);' : '    $nw = (uint64)retval;',
-            '    $next = (uint64)0;',
-            '    if ($nw != 0) {',
-            `      $next = $nw - ${workOff};`,
-            '    }',
+            w.kind === 'linked_out' ? '  $nw = *(uint64 *)@ls_wout[tid];' : '  $nw = (uint64)retval;',
+            '  $next = (uint64)0;',
+            '  if ($nw != 0) {',
+            `    $next = $nw - ${workOff};`,
+            '  }',
           ].join('\n');
     const summary = (held: string): string => fill(s, 'summary_printf', { SITE: w.site, HELD: held });
     parts.push(
@@ -361,7 +341,6 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         SUMMARY_HELD: summary('held'),
         SUMMARY_NOT_HELD: summary('not_held'),
         SUMMARY_UNKNOWN: summary('unknown'),
-        OP_PRINTFS: opPrintfs,
         MAX_OPS: String(o.maxOps),
         MAX_CPUS: String(o.maxCpus),
         RINGS_PER_CPU: String(o.ringsPerCpu),
