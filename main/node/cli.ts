@@ -115,7 +115,6 @@ async function main(argv: readonly string[]): Promise<number> {
       return traceCommand(
         {
           targets: values.target ?? [],
-          sshConfig: values['ssh-config'],
           output: values.output,
           duration: values.duration,
           workload: values.workload,

@@ -20,7 +20,6 @@ import { loadRules } from './analysis-run.js';
 export interface TraceArgs {
   /** The targets' names; with several, `output` is a directory and each gets its own capture there. */
   readonly targets: readonly string[];
-  readonly sshConfig: string | undefined;
   readonly output: string | undefined;
   readonly duration: string | undefined;
   readonly workload: string | undefined;

@@ -115,7 +115,7 @@ describe('lockscope trace of a fleet (scripted targets)', () => {
     const out: string[] = [];
     const errs: string[] = [];
     const code = await traceCommand(
-      { targets: ['db1', 'ssh://root@db2:2222'], sshConfig: undefined, output: join(dir, 'fleet'), duration: '30s', workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined },
+      { targets: ['db1', 'ssh://root@db2:2222'], output: join(dir, 'fleet'), duration: '30s', workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined },
       { out: (t) => out.push(t), err: (t) => errs.push(t), progress: undefined, onInterrupt: () => () => undefined },
       (name) => scriptedTarget(stdout, stderr, name),
     );
@@ -134,7 +134,7 @@ describe('lockscope trace of a fleet (scripted targets)', () => {
   it('refuses a target given twice', async () => {
     await assert.rejects(
       traceCommand(
-        { targets: ['db1', 'db1'], sshConfig: undefined, output: 'x', duration: undefined, workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined },
+        { targets: ['db1', 'db1'], output: 'x', duration: undefined, workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined },
         { out: () => undefined, err: () => undefined, progress: undefined, onInterrupt: () => () => undefined },
         (name) => scriptedTarget('', '', name),
       ),
