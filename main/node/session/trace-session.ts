@@ -3,10 +3,9 @@
  *
  * preflight → the kernel's BTF → probe plan → bpftrace program → a private directory on the
  * target (program, miss reader, workload) → bpftrace and the miss reader under the target's
- * guard → every line parsed as it arrives and appended to the capture as it arrives → the
- * workload once the probes are attached → stop at the duration (SIGINT: bpftrace prints its
- * exact totals at END), at the event-rate cap, on a failed calibration or on Ctrl-C → the
- * capture's footer, the target's directory removed, the verdict summary.
+ * guard, its -c child starting the workload once every probe is attached and ending bpftrace at
+ * the duration (bpftrace then prints all it holds, END's exact totals last) → the running
+ * session (live-session.ts) → the target's directory removed.
  *
  * Nothing is left running on the target: bpftrace runs under the target's guard (it dies with
  * the connection) and a hard time bound (duration + attach allowance + grace).
