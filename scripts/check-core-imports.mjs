@@ -8,7 +8,7 @@ import { join, resolve, sep } from 'node:path';
 
 const core = resolve('main/core');
 const builtins = new Set(builtinModules);
-const allowedPackages = new Set(['protobufjs']);
+const allowedPackages = new Set(['protobufjs', 'zod']);
 
 function walk(dir) {
   return readdirSync(dir).flatMap((n) => {

@@ -10,6 +10,8 @@ import { inspectCommand } from './commands/inspect-command.js';
 import { preflightCommand, targetFor } from './commands/preflight-command.js';
 import { CliError } from './cli-error.js';
 import { traceCommand } from './commands/trace-command.js';
+import { serveCommand } from './commands/serve-command.js';
+import { loadRules } from './commands/analysis-run.js';
 
 const USAGE = `usage:
   lockscope analyze CAPTURE [--json] [--rules FILE] [--reorder-horizon DURATION]
@@ -26,6 +28,9 @@ const USAGE = `usage:
       a live session: preflight, probe plan, bpftrace on the target, the capture written as events
       arrive, then the verdict summary; exit codes as analyze (2 also when calibration fails);
       several --target: a fleet, each target's capture in DIR, then a fleet summary (worst exit code)
+  lockscope serve [--port N] [--no-bundled] [--state-dir DIR] [--ssh-config FILE] [--rules FILE] [CAPTURE …]
+      the app in a browser: serves the UI and the engine on 127.0.0.1 behind a random token, with
+      the bundled captures (and any given) open; prints the URL to open
   lockscope help`;
 
 function out(text: string): void {
@@ -142,6 +147,27 @@ async function main(argv: readonly string[]): Promise<number> {
           },
         },
         (name) => targetFor(name, values['ssh-config']),
+      );
+    }
+    case 'serve': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          port: { type: 'string', default: '0' },
+          'no-bundled': { type: 'boolean', default: false },
+          'state-dir': { type: 'string' },
+          'ssh-config': { type: 'string' },
+          rules: { type: 'string' },
+        },
+      });
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new CliError(`--port ${values.port}: give a port number 1-65535, or 0 for any free one`);
+      }
+      return serveCommand(
+        { port, captures: positionals, bundled: !values['no-bundled'], stateDir: values['state-dir'], sshConfig: values['ssh-config'], rules: loadRules(values.rules) },
+        { out, err },
       );
     }
     case undefined:
