@@ -30,6 +30,11 @@ export class CaptureAnalysis {
     return this.headerSeen;
   }
 
+  /** The analysis itself (timing statistics, tally); undefined before the header. */
+  get analyzerState(): Analyzer | undefined {
+    return this.analyzer;
+  }
+
   get events(): number {
     return this.eventCount;
   }
