@@ -217,12 +217,33 @@ export interface PreflightReport {
 
 export type SessionState = 'preflight' | 'attaching' | 'recording' | 'stopping' | 'finished' | 'failed';
 
+/** One second of a live session, for its chart of the last seconds. */
+export interface SessionSample {
+  /** Seconds since the probes were attached, at the end of this sample. */
+  readonly elapsedS: number;
+  readonly eventsPerS: number;
+  /** Walks decided per second, by verdict. */
+  readonly heldPerS: number;
+  readonly notHeldPerS: number;
+  readonly unknownPerS: number;
+}
+
 export interface SessionInfo {
   readonly id: string;
   readonly targetId: string;
+  /** The target's address as the session used it. */
+  readonly address: string;
   readonly state: SessionState;
+  /** When it was started (ms since the epoch), how long it traces, and its workload spec. */
+  readonly startedAt: number;
+  readonly durationS: number;
+  readonly workload: string | undefined;
+  /** Where the capture is written, as it grows. */
+  readonly capturePath: string;
   readonly captureId: string | undefined;
   readonly counters: SessionCounters | undefined;
+  /** The last seconds (at most 60 samples, oldest first). */
+  readonly samples: readonly SessionSample[];
   /** Messages the session printed (warnings, the stop reason), oldest first. */
   readonly log: readonly string[];
   /** When finished: analyze's exit code; when failed: why. */
