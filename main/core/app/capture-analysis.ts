@@ -23,6 +23,7 @@ export class CaptureAnalysis {
   readonly batches: EventColumns[] = [];
   private eventCount = 0;
   private finished = false;
+  private recordsGiven = 0;
 
   constructor(private readonly rules: readonly Rule[]) {}
 
@@ -37,6 +38,11 @@ export class CaptureAnalysis {
 
   get events(): number {
     return this.eventCount;
+  }
+
+  /** Changes whenever a walk record is added or replaced: what the walk tables cached from walks() is stale once it moves. */
+  get revision(): number {
+    return this.recordsGiven;
   }
 
   item(item: CaptureItem): void {
@@ -62,6 +68,7 @@ export class CaptureAnalysis {
   }
 
   private record(w: WalkRecord): void {
+    this.recordsGiven++;
     let list = this.byRule.get(w.rule);
     if (list === undefined) {
       list = [];
