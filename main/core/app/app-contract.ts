@@ -289,7 +289,22 @@ export interface AppEvents {
   session: SessionInfo;
   /** The list of open captures changed (opened, closed, a session's capture grew). */
   captures: readonly CaptureInfo[];
+  /** The desktop shell (its menu) asks the UI to act; Electron only, never sent by `lockscope serve`. */
+  shell: ShellEvent;
 }
+
+/** The UI's views, as the shell's menu names them (Alt+1 … Alt+5 in this order). */
+export type AppView = 'targets' | 'live' | 'verdicts' | 'timeline' | 'stats';
+
+/** What the desktop shell asks of the UI: it knows the menu, the UI knows which capture is current. */
+export type ShellEvent =
+  | { readonly kind: 'view'; readonly view: AppView }
+  /** Close the capture the UI shows (File › Close Capture). */
+  | { readonly kind: 'closeCapture' }
+  /** The shell opened these (File › Open Capture…, Open Recent): show the last. */
+  | { readonly kind: 'opened'; readonly captures: readonly CaptureInfo[] }
+  /** Something the user should read (a file that could not be opened, recent files that are gone). */
+  | { readonly kind: 'notice'; readonly error: AppError };
 
 export type AppEventName = keyof AppEvents;
 
