@@ -13,8 +13,10 @@
  * only bugs reject the promise.
  */
 import type { AnalysisSummary } from '../analysis/analysis-summary.js';
+import type { TimingMetric } from '../analysis/timing-stats.js';
 import type { LockState, UnknownReason, VerdictName, WalkProof, LockProof } from '../analysis/verdict.js';
 import type { SessionCounters } from '../session/session-progress.js';
+import type { SummaryStats } from '../stats/summary-stats.js';
 import type { PreflightCheck } from '../target/preflight-check.js';
 
 /** What went wrong, in a form the UI can show as it is. */
@@ -183,19 +185,64 @@ export interface TimelineSeries {
   readonly eventsInRange: number;
 }
 
-/** A histogram and its CDF for one timing metric. */
+/** A histogram and its CDF for one timing metric, over all samples or one ring's or task's. */
 export interface Distribution {
   readonly metric: string;
   readonly title: string;
+  /** 'all', 'ring:<ctx>', 'task:<tid>' or 'task:other' (the timing statistics' keys). */
   readonly group: string;
-  /** Bucket upper bounds (ns) and counts. */
+  /** Bucket upper bounds (ns) and counts. Bucket i holds the samples in [lower[i], upper[i]) exactly. */
   readonly upper: readonly number[];
   readonly counts: readonly number[];
   readonly count: number;
+  readonly kind: StatsGroupKind;
+  /** The group as a person reads it ("all samples", "ring 0x…", "tid 7043"). */
+  readonly label: string;
+  /** Bucket lower bounds (ns); contiguous (lower[i + 1] === upper[i]), empty buckets included. */
+  readonly lower: readonly number[];
+  /** The CDF at bucket edges (ns): cdfP[i] is the exact fraction of samples below cdfX[i]; from 0 to 1. */
+  readonly cdfX: readonly number[];
+  readonly cdfP: readonly number[];
+  readonly summary: SummaryStats;
+}
+
+export type StatsGroupKind = 'all' | 'ring' | 'task';
+
+/** One ring's or task's numbers for one metric. */
+export interface GroupStats {
+  readonly group: string;
+  readonly kind: StatsGroupKind;
+  readonly label: string;
+  readonly summary: SummaryStats;
+  /** Its histogram is in CaptureStats.distributions (at most 16 groups of a kind get one). */
+  readonly hasDistribution: boolean;
+}
+
+/** What one timing metric measured, where its samples come from, and its groups. */
+export interface MetricStats {
+  readonly metric: TimingMetric;
+  /** What it measures (TIMING_METRIC_TEXT). */
+  readonly title: string;
+  readonly summary: SummaryStats;
+  /** Where the samples come from (probes, grain), as a sentence. */
+  readonly source: string;
+  /** What the numbers include that a reader might not expect (probe cost, partial coverage). */
+  readonly caveats: readonly string[];
+  /** No samples: why, as a sentence. */
+  readonly emptyReason: string | undefined;
+  readonly rings: readonly GroupStats[];
+  readonly tasks: readonly GroupStats[];
 }
 
 export interface CaptureStats {
+  /** Every histogram: each non-empty metric's 'all', and its groups' when a kind has at most 16. */
   readonly distributions: readonly Distribution[];
+  /** Every timing metric, in TIMING_METRICS order. */
+  readonly metrics: readonly MetricStats[];
+  /** Durations left out (negative or beyond 2^53 ns: clocks that disagree). */
+  readonly badDurations: number;
+  /** Where the capture was taken ("lab-sid, 7.2.13+deb14-amd64, bpftrace 0.27.1, summary grain"). */
+  readonly origin: string;
 }
 
 /** A target the user configured (or found in ~/.ssh/config). */
