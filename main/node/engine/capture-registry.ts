@@ -40,14 +40,18 @@ export function infoOf(c: OpenCapture): CaptureInfo {
 
 type Fed = { readonly ok: true; readonly analysis: CaptureAnalysis; readonly end: CaptureEnd; readonly bytes: number } | { readonly ok: false; readonly message: string };
 
-function feedFile(path: string, rules: readonly Rule[]): Fed {
+/** Reads a file in chunks, yielding to the event loop between them so the app stays responsive. */
+async function feedFile(path: string, rules: readonly Rule[], progress: (bytes: number, total: number) => void): Promise<Fed> {
   let fd: number;
+  let total: number;
   try {
     fd = openSync(path, 'r');
-    if (fstatSync(fd).isDirectory()) {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) {
       closeSync(fd);
       return { ok: false, message: `${path}: is a directory, not a capture file; choose a .lscap file` };
     }
+    total = st.size;
   } catch (e) {
     return { ok: false, message: describeOpenError(e, path, 'read') };
   }
@@ -65,6 +69,8 @@ function feedFile(path: string, rules: readonly Rule[]): Fed {
       for (const item of decoder.push(buf.subarray(0, n))) {
         analysis.item(item);
       }
+      progress(bytes, total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } catch (e) {
     return { ok: false, message: describeOpenError(e, path, 'read') };
@@ -101,9 +107,10 @@ export class CaptureRegistry {
     return c === undefined ? { ok: false, error: { code: 'not_found', message: `no open capture ${id}; it was closed — open the file again` } } : { ok: true, value: c };
   }
 
-  openFile(path: string, origin: CaptureOrigin): AppResult<CaptureInfo> {
+  /** Opens and analyses a file; `progress` hears how far the reading got. */
+  async openFile(path: string, origin: CaptureOrigin, progress: (bytes: number, total: number) => void = () => undefined): Promise<AppResult<CaptureInfo>> {
     const t0 = performance.now();
-    return this.add(feedFile(path, this.rules), basename(path), path, origin, t0);
+    return this.add(await feedFile(path, this.rules, progress), basename(path), path, origin, t0);
   }
 
   openBytes(name: string, bytes: Uint8Array): AppResult<CaptureInfo> {

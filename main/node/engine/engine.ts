@@ -4,7 +4,8 @@
  * checking the sender and the arguments; the engine itself trusts its (already checked) input.
  */
 import type { AppApi, AppEvent, AppEventName, AppEvents } from '../../core/app/app-contract.js';
-import { walkPage } from '../../core/app/walk-rows.js';
+import { WalkIndexCache } from '../../core/app/walk-rows.js';
+import type { CaptureAnalysis } from '../../core/app/capture-analysis.js';
 import { walkDetail } from '../../core/app/walk-detail.js';
 import { timelineSeries } from '../../core/app/timeline-series.js';
 import { captureStats } from '../../core/app/capture-stats.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
 }
 
 export interface Engine extends AppApi {
+  /** Resolves once the captures given at start are open (or refused). */
+  ready(): Promise<void>;
   onEvent(listener: (e: AppEvent) => void): () => void;
   dispose(): Promise<void>;
 }
@@ -43,12 +46,17 @@ export function createEngine(o: EngineOptions): Engine {
   const captures = new CaptureRegistry(o.rules, () => {
     emit('captures', captures.list());
   });
-  for (const path of o.initialCaptures) {
-    const opened = captures.openFile(path, 'bundled');
-    if (!opened.ok) {
-      o.warn(opened.error.message);
+  /** The captures given at start, opened in order; calls wait for them (see `ready`). */
+  const ready = (async () => {
+    for (const path of o.initialCaptures) {
+      const opened = await captures.openFile(path, 'bundled');
+      if (!opened.ok) {
+        o.warn(opened.error.message);
+      }
     }
-  }
+  })();
+  /** Per capture, the matching walks of its last few table filters (pages are slices of them). */
+  const walkIndex = new WeakMap<CaptureAnalysis, WalkIndexCache>();
   const targets = new TargetRegistry(o.stateDir, o.sshConfig);
   const sessions = new SessionRegistry({ targets, captures, rules: o.rules, capturesDir: o.capturesDir, emit: (s) => { emit('session', s); } });
 
@@ -61,8 +69,12 @@ export function createEngine(o: EngineOptions): Engine {
       listeners.clear();
       await sessions.stopAll();
     },
-    listCaptures: () => Promise.resolve({ ok: true, value: captures.list() }),
-    openCaptureFile: (a) => Promise.resolve(captures.openFile(a.path, 'file')),
+    ready: () => ready,
+    listCaptures: async () => {
+      await ready;
+      return { ok: true, value: captures.list() };
+    },
+    openCaptureFile: (a) => captures.openFile(a.path, 'file'),
     openCaptureBytes: (a) => Promise.resolve(captures.openBytes(a.name, Buffer.from(a.base64, 'base64'))),
     closeCapture: (a) => Promise.resolve(captures.close(a.captureId)),
     getSummary: (a) => Promise.resolve(captures.summary(a.captureId)),
@@ -81,9 +93,13 @@ export function createEngine(o: EngineOptions): Engine {
         }
         ctx = parsed.addr;
       }
-      const rule = c.analysis.ruleIds()[0];
-      const records = rule === undefined ? [] : c.analysis.walks(rule);
-      return Promise.resolve({ ok: true, value: walkPage(records, a, ctx, c.fmt) });
+      const rule = c.analysis.ruleIds()[0] ?? '';
+      let cache = walkIndex.get(c.analysis);
+      if (cache === undefined) {
+        cache = new WalkIndexCache();
+        walkIndex.set(c.analysis, cache);
+      }
+      return Promise.resolve({ ok: true, value: cache.page(rule, c.analysis.walks(rule), c.analysis.revision, a, ctx, c.fmt) });
     },
     getWalk: (a) => {
       const got = captures.get(a.captureId);

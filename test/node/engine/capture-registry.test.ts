@@ -27,6 +27,7 @@ describe('engine: captures', () => {
   });
 
   it('a capture given at start that cannot be read is a warning, and the others open', async () => {
+    await engine.ready();
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /missing\.lscap: no such file/);
     const list = await engine.listCaptures({});
