@@ -57,7 +57,7 @@ export function createEngine(o: EngineOptions): Engine {
   })();
   /** Per capture, the matching walks of its last few table filters (pages are slices of them). */
   const walkIndex = new WeakMap<CaptureAnalysis, WalkIndexCache>();
-  const targets = new TargetRegistry(o.stateDir, o.sshConfig);
+  const targets = new TargetRegistry(o.stateDir, o.sshConfig, { rules: o.rules });
   const sessions = new SessionRegistry({ targets, captures, rules: o.rules, capturesDir: o.capturesDir, emit: (s) => { emit('session', s); } });
 
   return {

@@ -19,6 +19,7 @@ import { Calibration } from '../../core/session/calibration.js';
 import type { MissCoverage } from '../../core/session/miss-reader-lines.js';
 import { isMissReaderLine, missCoverage, parseMissReaderLine } from '../../core/session/miss-reader-lines.js';
 import { ATTACHED_LINE, parsePidLine, parseWorkloadExit } from '../../core/session/session-script.js';
+import type { SessionCounters } from '../../core/session/session-progress.js';
 import { RateMeter, formatProgress } from '../../core/session/session-progress.js';
 import type { WorkloadSpec } from '../../core/session/workload-spec.js';
 import type { RelNs } from '../../core/util/time.js';
@@ -55,7 +56,13 @@ export interface TraceIo {
   readonly progress: ((line: string) => void) | undefined;
   /** Registers what to do on Ctrl-C; returns the deregistration. */
   readonly onInterrupt: (stop: () => void) => () => void;
+  /** The progress line's numbers, each time it would be drawn and once at the end (the app's Live view). */
+  readonly counters?: (c: SessionCounters) => void;
+  /** The session moving on: bpftrace starting, its probes attached, the session stopping (the app's Live view). */
+  readonly phase?: (p: SessionPhase) => void;
 }
+
+export type SessionPhase = 'attaching' | 'recording' | 'stopping';
 
 type StopReason =
   | { readonly kind: 'duration' }
@@ -147,6 +154,8 @@ export class LiveSession {
   /** bpftrace was stopped before it had printed everything it held. */
   private drainCut = false;
   private workloadLine: string | undefined;
+  private lastRate = 0;
+  private stoppingTold = false;
 
   constructor(
     private readonly target: Target,
@@ -282,6 +291,7 @@ export class LiveSession {
 
   private attached(): void {
     this.attachedAt = Date.now();
+    this.io.phase?.('recording');
     this.io.err(`lockscope: probes attached after ${((this.attachedAt - this.started) / 1000).toFixed(1)} s; tracing for ${this.o.durationMs / 1000} s`);
     // The child ends the session at the duration; this is the backstop.
     setTimeout(() => {
@@ -311,6 +321,7 @@ export class LiveSession {
       this.io.err('lockscope: stopping: bpftrace prints its END totals; what it has not printed yet is dropped (Ctrl-C again to stop at once)');
     }
     this.stopReason = reason;
+    this.stopping();
     void this.stopTracer();
   }
 
@@ -333,34 +344,50 @@ export class LiveSession {
     }
   }
 
+  /** Once: the session is stopping (asked to, or past its duration while bpftrace drains). */
+  private stopping(): void {
+    if (!this.stoppingTold) {
+      this.stoppingTold = true;
+      this.io.phase?.('stopping');
+    }
+  }
+
   private tick(): void {
     this.flush();
     const now = Date.now();
     const rate = this.rate.add(now, this.events);
+    this.lastRate = rate;
     // After the duration bpftrace only drains what it holds: a burst then is no load on the target.
     const tracing = this.attachedAt !== undefined && now - this.attachedAt < this.o.durationMs;
     if (tracing && rate > this.o.maxRate && this.stopReason === undefined) {
       this.requestStop({ kind: 'rate_cap', rate });
     }
-    if (this.io.progress !== undefined) {
-      const summary = this.analyzer?.tally.summary();
-      const v = summary?.rules[0]?.verdicts;
-      const cal = this.calibration?.state;
-      this.io.progress(
-        formatProgress({
-          elapsedMs: this.attachedAt === undefined ? 0 : now - this.attachedAt,
-          durationMs: this.o.durationMs,
-          events: this.events,
-          rate,
-          lostEvents: summary?.losses.lostEvents ?? 0,
-          misses: this.lastMisses,
-          held: v?.HELD ?? 0,
-          notHeld: v?.NOT_HELD ?? 0,
-          unknown: v?.UNKNOWN ?? 0,
-          calibration: this.attachedAt === undefined ? 'attaching…' : this.s.plan.window.kind === 'none' ? 'no walk windows on this target' : cal === undefined ? 'calibrating' : cal.kind === 'passed' ? 'calibrated' : cal.kind === 'pending' ? `calibrating (${cal.walks} walks)` : 'calibration failed',
-        }),
-      );
+    if (this.attachedAt !== undefined && !tracing) {
+      this.stopping();
     }
+    if (this.io.progress !== undefined || this.io.counters !== undefined) {
+      const c = this.countersAt(now, rate);
+      this.io.progress?.(formatProgress(c));
+      this.io.counters?.(c);
+    }
+  }
+
+  private countersAt(now: number, rate: number): SessionCounters {
+    const summary = this.analyzer?.tally.summary();
+    const v = summary?.rules[0]?.verdicts;
+    const cal = this.calibration?.state;
+    return {
+      elapsedMs: this.attachedAt === undefined ? 0 : now - this.attachedAt,
+      durationMs: this.o.durationMs,
+      events: this.events,
+      rate,
+      lostEvents: summary?.losses.lostEvents ?? 0,
+      misses: this.lastMisses,
+      held: v?.HELD ?? 0,
+      notHeld: v?.NOT_HELD ?? 0,
+      unknown: v?.UNKNOWN ?? 0,
+      calibration: this.attachedAt === undefined ? 'attaching…' : this.s.plan.window.kind === 'none' ? 'no walk windows on this target' : cal === undefined ? 'calibrating' : cal.kind === 'passed' ? 'calibrated' : cal.kind === 'pending' ? `calibrating (${cal.walks} walks)` : 'calibration failed',
+    };
   }
 
   /** Moves what the importer has parsed into the capture and the live analysis. */
@@ -462,6 +489,7 @@ export class LiveSession {
       throw new Error('finish without an analyzer');
     }
     analyzer.finish();
+    this.io.counters?.(this.countersAt(Date.now(), this.lastRate));
     const c = result.counts;
     this.io.err(
       `lockscope: session ended (${text}); bpftrace exit ${ended.code === null ? `signal ${ended.signal ?? '?'}` : String(ended.code)}; ` +

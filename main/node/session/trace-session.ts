@@ -32,11 +32,11 @@ import { describeTargetError } from '../targets/target-error.js';
 import type { SessionInput, TraceIo, TraceOptions, TraceResult } from './live-session.js';
 import { LiveSession, STOP_GRACE_MS, drainAllowanceMs } from './live-session.js';
 
-export type { TraceIo, TraceOptions, TraceResult } from './live-session.js';
+export type { SessionPhase, TraceIo, TraceOptions, TraceResult } from './live-session.js';
 
 const BTF_PATH = '/sys/kernel/btf/vmlinux';
 /** Preflight checks whose failure costs only the walks, not the session. */
-const WALK_ONLY_CHECKS: ReadonlySet<string> = new Set(['kprobes', 'symbols', 'btf']);
+export const WALK_ONLY_CHECKS: ReadonlySet<string> = new Set(['kprobes', 'symbols', 'btf']);
 /** Allowance for bpftrace to attach: 2–5 s on real machines, much more under software emulation. */
 const ATTACH_ALLOWANCE_MS = 180_000;
 const DEFAULT_BIN_DIR = fileURLToPath(new URL('../../../bpf/', import.meta.url));
@@ -106,6 +106,7 @@ function binDir(o: TraceOptions): string {
 export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Promise<TraceResult> {
   const { plan, facts, cpus, readerOk, helpers } = await planFor(target, o, io);
   io.err(formatPlan(plan));
+  io.phase?.('attaching');
   const version = facts.bpftrace?.version;
   if (version === undefined) {
     throw new CliError(`${target.name}: no usable bpftrace (preflight found none)`);
