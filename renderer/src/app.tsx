@@ -231,7 +231,18 @@ export function App() {
             }}
           />
         ) : null}
-        {view === 'live' ? <LiveView sessionId={sessionId} notify={notify} onSelectSession={setSessionId} /> : null}
+        {view === 'live' ? (
+          <LiveView
+            sessionId={sessionId}
+            notify={notify}
+            onSelectSession={setSessionId}
+            onOpenCapture={(id) => {
+              setCaptureId(id);
+              setWalk(undefined);
+              setView('verdicts');
+            }}
+          />
+        ) : null}
         {view === 'verdicts' ? current === undefined ? <Empty /> : <VerdictsView capture={current} notify={notify} onOpenWalk={openWalk} /> : null}
         {view === 'timeline' ? current === undefined ? <Empty /> : <TimelineView capture={current} walk={walk} notify={notify} onOpenWalk={openWalk} /> : null}
         {view === 'stats' ? current === undefined ? <Empty /> : <StatsView capture={current} notify={notify} /> : null}
