@@ -3,7 +3,8 @@
  * needs and asks the engine (through the bridge) for its own data.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { AppError, AppResult, CaptureInfo } from '../../main/core/app/app-contract.js';
+import type { AppError, AppResult, CaptureInfo, ShellEvent } from '../../main/core/app/app-contract.js';
+import { assertUnreachable } from '../../main/core/util/assert-unreachable.js';
 import type { Notice, Theme, ViewId } from './app-state.js';
 import { VIEW_KEYS, VIEW_TITLES, VIEWS } from './app-state.js';
 import { api, onAppEvent, shell } from './bridge.js';
@@ -94,6 +95,36 @@ export function App() {
       setWalk(undefined);
     }
   };
+
+  // The desktop shell's menu: switch view, close the current capture, show what it opened, a notice.
+  useEffect(
+    () =>
+      onAppEvent((e) => {
+        if (e.name !== 'shell') {
+          return;
+        }
+        const s = e.payload as ShellEvent;
+        switch (s.kind) {
+          case 'view':
+            setView(s.view);
+            break;
+          case 'closeCapture':
+            if (captureId !== undefined) {
+              void closeCapture(captureId);
+            }
+            break;
+          case 'opened':
+            opened(s.captures);
+            break;
+          case 'notice':
+            notify(s.error);
+            break;
+          default:
+            assertUnreachable(s);
+        }
+      }),
+    [captureId],
+  );
 
   const openFiles = async (files: readonly File[]): Promise<void> => {
     opened(await openDroppedFiles(files, notify));
