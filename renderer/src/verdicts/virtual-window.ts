@@ -78,10 +78,11 @@ export function virtualWindow(g: VirtualGeometry, scrollTop: number, overscan = 
 
 /**
  * The scroll position that brings row `i` fully into view with the least movement (the same
- * position when it is already in view).
+ * position, within the scroll range, when it is already in view).
  */
 export function scrollTopToShow(g: VirtualGeometry, scrollTop: number, i: number): number {
-  const pos = listPosAt(g, scrollTop);
+  const st = Math.min(Math.max(0, scrollTop), ranges(g).scroll);
+  const pos = listPosAt(g, st);
   const rowTop = i * g.rowPx;
   if (rowTop < pos) {
     return scrollTopFor(g, rowTop);
@@ -89,7 +90,7 @@ export function scrollTopToShow(g: VirtualGeometry, scrollTop: number, i: number
   if (rowTop + g.rowPx > pos + g.viewportPx) {
     return scrollTopFor(g, rowTop + g.rowPx - g.viewportPx);
   }
-  return scrollTop;
+  return st;
 }
 
 /** Rows a PageUp / PageDown moves: what fits in the viewport, less one for context. */

@@ -15,6 +15,8 @@ import { MAX_SPACER_PX, rowsPerPage, scrollTopToShow, virtualWindow } from './vi
 import type { WalkPages } from './walk-pages.js';
 
 export const ROW_PX = 26;
+/** The column headers' row, sticky at the top of the scrolled body (so it scrolls sideways with the rows). */
+const HEAD_PX = 28;
 
 interface Column {
   readonly id: string;
@@ -64,9 +66,9 @@ export function WalkTable(p: WalkTableProps) {
       return undefined;
     }
     el.scrollTop = p.initialScrollTop;
-    setViewportPx(el.clientHeight);
+    setViewportPx(el.clientHeight - HEAD_PX);
     const ro = new ResizeObserver(() => {
-      setViewportPx(el.clientHeight);
+      setViewportPx(el.clientHeight - HEAD_PX);
     });
     ro.observe(el);
     return () => {
@@ -175,13 +177,6 @@ export function WalkTable(p: WalkTableProps) {
       aria-activedescendant={p.total > 0 && p.selected >= win.first && p.selected < win.first + win.count ? `walk-pos-${p.selected}` : undefined}
       onKeyDown={onKeyDown}
     >
-      <div class="walk-head" role="row" aria-rowindex={1}>
-        {COLUMNS.map((c) => (
-          <div key={c.id} role="columnheader" class={`cell cell-${c.id}`} title={c.help}>
-            {c.title}
-          </div>
-        ))}
-      </div>
       <div
         ref={body}
         class="walk-body"
@@ -197,6 +192,13 @@ export function WalkTable(p: WalkTableProps) {
           grid.current?.focus({ preventScroll: true });
         }}
       >
+        <div class="walk-head" role="row" aria-rowindex={1}>
+          {COLUMNS.map((c) => (
+            <div key={c.id} role="columnheader" class={`cell cell-${c.id}`} title={c.help}>
+              {c.title}
+            </div>
+          ))}
+        </div>
         <div class="walk-spacer" style={{ height: `${win.spacerPx}px` }}>
           {rows}
         </div>
