@@ -11,6 +11,9 @@ import { formatCount } from '../chart/format-units.js';
 import { UPlotChart } from '../chart/uplot-chart.js';
 import { useThemeKey } from './use-theme-key.js';
 
+/** Tick steps in whole units (seconds, walks per second): a 5 s session must not read 1 s, 2 s, 2 s. */
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
+
 function liveOptions(): Omit<uPlot.Options, 'width' | 'height'> {
   const t = chartTheme();
   const rate = (_u: uPlot, splits: number[]): string[] => splits.map((s) => `${formatCount(Math.round(s))}/s`);
@@ -19,11 +22,11 @@ function liveOptions(): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] }, walks: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [
-      { ...axisStyle(t), label: 'seconds since the probes attached', labelSize: 18, values: (_u, splits) => splits.map((s) => `${s.toFixed(0)} s`) },
+      { ...axisStyle(t), label: 'seconds since the probes attached', labelSize: 18, incrs: WHOLE, values: (_u, splits) => splits.map((s) => `${s.toFixed(0)} s`) },
       { ...axisStyle(t), scale: 'y', label: 'events', labelSize: 18, size: 80, values: rate },
       // uPlot's Side is an ambient const enum, which isolatedModules cannot reference: 1 is Right.
       // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
-      { ...axisStyle(t), scale: 'walks', side: 1, label: 'walks', labelSize: 18, size: 70, grid: { show: false }, values: rate },
+      { ...axisStyle(t), scale: 'walks', side: 1, label: 'walks', labelSize: 18, size: 70, grid: { show: false }, incrs: WHOLE, values: rate },
     ],
     series: [
       { label: 'time' },

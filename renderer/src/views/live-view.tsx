@@ -36,7 +36,7 @@ export function LiveView(p: {
                   p.onSelectSession(x.id);
                 }}
               >
-                <span class={`state state-${x.state}`}>{STATE_TEXT[x.state]}</span>
+                <span class={`session-state session-state-${x.state}`}>{STATE_TEXT[x.state]}</span>
                 <span class="mono">{x.address}</span>
                 <span class="muted">
                   {formatClock(x.startedAt)} · {x.durationS} s
@@ -49,6 +49,27 @@ export function LiveView(p: {
       {s === undefined ? null : <SessionPanel key={s.id} s={s} notify={p.notify} onOpenCapture={p.onOpenCapture} />}
     </section>
   );
+}
+
+function elapsedText(s: SessionInfo, elapsedMs: number): string {
+  const durationMs = s.durationS * 1000;
+  switch (s.state) {
+    case 'preflight':
+      return 'checking the target and planning the probes…';
+    case 'attaching':
+      return 'bpftrace is attaching its probes…';
+    case 'recording':
+    case 'stopping':
+    case 'finished':
+    case 'failed': {
+      const traced = `${formatSeconds(Math.min(elapsedMs, durationMs) / 1000)} of ${formatSeconds(s.durationS)}`;
+      if (elapsedMs <= durationMs) {
+        return traced;
+      }
+      const extra = formatSeconds((elapsedMs - durationMs) / 1000);
+      return s.state === 'stopping' ? `${traced}; bpftrace is printing what it still holds (${extra} so far)` : `${traced}, then ${extra} while bpftrace printed what it held`;
+    }
+  }
 }
 
 function Counter(p: { readonly label: string; readonly value: string; readonly testId?: string; readonly tone?: string; readonly title?: string }) {
@@ -91,7 +112,7 @@ function SessionPanel(p: { readonly s: SessionInfo; readonly notify: (e: AppErro
       <div class="panel session-head">
         <div>
           <h2>
-            <span class={`state state-${s.state}`} data-testid="session-state">
+            <span class={`session-state session-state-${s.state}`} data-testid="session-state">
               {STATE_TEXT[s.state]}
             </span>{' '}
             <span class="mono">{s.address}</span>
@@ -113,9 +134,7 @@ function SessionPanel(p: { readonly s: SessionInfo; readonly notify: (e: AppErro
         </div>
         <div class="row spread muted">
           <span data-testid="elapsed">
-            {formatSeconds(elapsedMs / 1000)} of {formatSeconds(s.durationS)}
-            {s.state === 'stopping' && elapsedMs >= durationMs ? ' — bpftrace is printing what it still holds' : ''}
-            {s.state === 'preflight' || s.state === 'attaching' ? ` — ${s.state === 'preflight' ? 'checking the target and planning probes' : 'bpftrace is attaching its probes'}` : ''}
+            {elapsedText(s, elapsedMs)}
           </span>
           <span>
             capture (saved as it grows): <span class="mono" data-testid="capture-path">{s.capturePath}</span>
@@ -129,14 +148,15 @@ function SessionPanel(p: { readonly s: SessionInfo; readonly notify: (e: AppErro
           <Counter label="HELD" value={formatCount(c?.held ?? 0)} testId="held" tone="held" />
           <Counter label="NOT_HELD" value={formatCount(c?.notHeld ?? 0)} testId="not-held" tone="not-held" />
           <Counter label="UNKNOWN" value={formatCount(c?.unknown ?? 0)} testId="unknown" tone="unknown" />
-          <Counter label="calibration" value={c?.calibration ?? '–'} testId="calibration" />
+          <Counter label="calibration" value={c?.calibration ?? '–'} testId="calibration" tone="text" />
         </div>
       </div>
 
       {meaning === undefined && s.state !== 'failed' ? null : (
-        <div class={`panel outcome tone-${meaning?.tone ?? 'error'}`} data-testid="outcome">
-          <strong>{meaning?.title ?? 'The session failed'}</strong> — {meaning?.text ?? s.failure ?? 'see the log below'}
-          {meaning !== undefined && s.failure !== undefined ? <div>{s.failure}</div> : null}
+        <div class={`panel session-outcome tone-${meaning?.tone ?? 'error'}`} data-testid="outcome">
+          <strong>{meaning?.title ?? 'The session failed'}</strong>
+          <span>{meaning?.text ?? s.failure ?? 'see the log below'}</span>
+          {meaning !== undefined && s.failure !== undefined ? <span>{s.failure}</span> : null}
           {s.captureId !== undefined && openCapture !== undefined ? (
             <div>
               <button

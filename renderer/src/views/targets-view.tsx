@@ -18,6 +18,17 @@ type PreflightState = { readonly kind: 'running' } | { readonly kind: 'done'; re
 const preflights = new Map<string, PreflightState>();
 const LOCAL: TargetEntry = { id: 'local', address: 'local', label: 'This machine', fromSshConfig: false };
 
+function ReadyBadge(p: { readonly report: PreflightReport }) {
+  const failed = p.report.checks.some((c) => c.status === 'fail');
+  return p.report.ready ? (
+    <span class={`badge ${failed ? 'partial' : 'ok'}`} title={failed ? 'a session can run, but its walks will be UNKNOWN' : 'ready to trace'}>
+      {failed ? 'walks unknown' : 'ready'}
+    </span>
+  ) : (
+    <span class="badge bad">not ready</span>
+  );
+}
+
 function kindOf(t: TargetEntry): string {
   return t.id === 'local' ? 'local' : t.fromSshConfig ? 'ssh config' : 'saved';
 }
@@ -122,7 +133,7 @@ export function TargetsView(p: { readonly notify: (e: AppError) => void; readonl
                   <span class="target-tags">
                     <span class="badge">{kindOf(t)}</span>
                     {busy ? <span class="badge live">session</span> : null}
-                    {st?.kind === 'done' ? <span class={`badge ${st.report.ready ? 'ok' : 'bad'}`}>{st.report.ready ? 'ready' : 'not ready'}</span> : null}
+                    {st?.kind === 'done' ? <ReadyBadge report={st.report} /> : null}
                   </span>
                 </button>
               </li>
