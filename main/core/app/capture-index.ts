@@ -9,7 +9,8 @@
  *     with its duration: from raw lock events and from the ops of window summaries.
  * "uring_lock" is any lock a walk window named (window_enter / window_summary `lock`).
  *
- * Built lazily and cached per analysis; a live capture that grew since is indexed again.
+ * Built lazily and cached per analysis; a live capture that grew (or whose records changed) since is
+ * indexed again.
  */
 import type { EventColumns } from '../capture/event-columns.js';
 import { K, OK } from '../capture/event-columns.js';
@@ -42,7 +43,7 @@ export interface CaptureIndex {
 
 interface Cached {
   readonly batches: number;
-  readonly walks: number;
+  readonly revision: number;
   readonly index: CaptureIndex;
 }
 
@@ -53,11 +54,11 @@ export function captureIndex(a: CaptureAnalysis): CaptureIndex {
   const rule = a.ruleIds()[0];
   const walks = rule === undefined ? [] : a.walks(rule);
   const hit = cache.get(a);
-  if (hit !== undefined && hit.batches === a.batches.length && hit.walks === walks.length) {
+  if (hit !== undefined && hit.batches === a.batches.length && hit.revision === a.revision) {
     return hit.index;
   }
   const index = buildIndex(a.batches, walks.map((w) => (w === undefined ? undefined : { start: w.start, verdict: w.verdict.verdict })));
-  cache.set(a, { batches: a.batches.length, walks: walks.length, index });
+  cache.set(a, { batches: a.batches.length, revision: a.revision, index });
   return index;
 }
 

@@ -1,0 +1,171 @@
+/**
+ * The request timeline in a browser: reached through its view tab (a default walk) and the walk
+ * picker; the verdict shown is the one `lockscope inspect --walk N` prints; the lanes chart draws;
+ * drag-zoom on the overview narrows the range; the chain buttons navigate.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { UiSession } from './ui-harness.js';
+import { openUi, screenshot } from './ui-harness.js';
+
+const CAPTURE_61 = 'assets/lab-6.1-unpatched.lscap';
+const CAPTURE_SID = 'assets/lab-sid-7.2-patched.lscap';
+
+/** The verdict `lockscope inspect FILE --walk N` prints. */
+function inspectVerdict(file: string, walk: number): string {
+  const out = execFileSync(process.execPath, ['bin/lockscope.js', 'inspect', file, '--walk', String(walk)], { encoding: 'utf8' });
+  const m = /^Walk #(\d+) under rule \S+: (HELD|NOT_HELD|UNKNOWN)/m.exec(out);
+  assert.ok(m !== null, out);
+  assert.equal(m[1], String(walk));
+  return m[2] ?? '';
+}
+
+async function openTimeline(page: Page, capture: string): Promise<void> {
+  await page.locator(`.capture-tab[data-capture="${capture}"] button`).first().click();
+  await page.locator('button[data-view=timeline]').click();
+  await page.locator('[data-testid=walk-panel]').waitFor();
+}
+
+async function showWalk(page: Page, n: number): Promise<void> {
+  await page.locator('[data-testid=walk-input]').fill(String(n));
+  await page.locator('[data-testid=walk-go]').click();
+  await page.locator(`[data-testid=walk-panel][data-walk="${n}"]`).waitFor();
+}
+
+/**
+ * Pixels of a chart's first canvas that are drawn (alpha > 0), or, with a CSS colour variable,
+ * drawn in about that colour. Runs in the page (the tests' TypeScript has no DOM types: a string).
+ */
+async function pixels(page: Page, testId: string, cssVar: string | undefined): Promise<number> {
+  const script = `(() => {
+    const c = document.querySelector('[data-testid=${testId}] canvas');
+    const ctx = c === null ? null : c.getContext('2d');
+    if (ctx === null) { return -1; }
+    let rgb = null;
+    const v = ${JSON.stringify(cssVar ?? null)};
+    if (v !== null) {
+      const probe = document.createElement('div');
+      probe.style.color = 'var(' + v + ')';
+      document.body.append(probe);
+      rgb = /(\\d+), (\\d+), (\\d+)/.exec(getComputedStyle(probe).color).slice(1).map(Number);
+      probe.remove();
+    }
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (rgb === null ? px[i + 3] > 0 : px[i + 3] > 200 && Math.abs(px[i] - rgb[0]) < 8 && Math.abs(px[i + 1] - rgb[1]) < 8 && Math.abs(px[i + 2] - rgb[2]) < 8) { n++; }
+    }
+    return n;
+  })()`;
+  return page.evaluate<number>(script);
+}
+
+/** Waits until `script` (an expression run in the page) is true; polls what the page shows (the CSP forbids waitForFunction's eval). */
+async function waitUntil(page: Page, script: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(script))) {
+    if (Date.now() > until) {
+      throw new Error(`timed out waiting for ${script}`);
+    }
+    await page.waitForTimeout(50);
+  }
+}
+
+/** The overview's range width (ns) as the page shows it. */
+const RANGE_WIDTH = `(() => { const el = document.querySelector('[data-testid=overview-range]'); return el === null ? NaN : Number(el.getAttribute('data-to')) - Number(el.getAttribute('data-from')); })()`;
+
+describe('request timeline view (browser): 6.1, light', () => {
+  let ui: UiSession;
+  before(async () => {
+    ui = await openUi({ theme: 'light', viewport: { width: 1500, height: 1000 } });
+  });
+  after(async () => {
+    await ui.close();
+  });
+
+  it('the view tab shows a default walk (the first NOT_HELD) and says so, with the verdict inspect prints', async () => {
+    await openTimeline(ui.page, 'lab-6.1-unpatched.lscap');
+    const note = await ui.page.locator('[data-testid=default-walk-note]').innerText();
+    assert.match(note, /first NOT_HELD walk, #\d+/);
+    const n = Number(await ui.page.locator('[data-testid=walk-panel]').getAttribute('data-walk'));
+    assert.equal(await ui.page.locator('[data-testid=walk-verdict]').innerText(), inspectVerdict(CAPTURE_61, n));
+  });
+
+  it('walk #1 by the picker: NOT_HELD as inspect says, evidence listed, lanes drawn with no held span', async () => {
+    await showWalk(ui.page, 2);
+    await showWalk(ui.page, 1);
+    const verdict = await ui.page.locator('[data-testid=walk-verdict]').innerText();
+    assert.equal(verdict, inspectVerdict(CAPTURE_61, 1));
+    assert.equal(verdict, 'NOT_HELD');
+    const evidence = await ui.page.locator('[data-testid=evidence] li').allInnerTexts();
+    assert.ok(evidence.length >= 3, evidence.join('\n'));
+    assert.match(evidence.join('\n'), /enter io_wq_put_work/);
+    assert.match(evidence.join('\n'), /1\.000000000 s/);
+    assert.match(await ui.page.locator('[data-testid=inspect-command]').innerText(), /lockscope inspect .*lab-6\.1-unpatched\.lscap --walk 1$/);
+    await ui.page.locator('[data-testid=lanes] canvas').waitFor();
+    assert.ok((await pixels(ui.page, 'lanes', undefined)) > 1000, 'the lanes chart drew');
+    assert.equal(await pixels(ui.page, 'lanes', '--held'), 0, 'no held span on a NOT_HELD walk with no lock operations');
+    assert.deepEqual(ui.pageErrors, []);
+    await screenshot(ui.page, 'timeline-6.1');
+  });
+
+  it('drag-zoom on the overview narrows the range shown; reset brings the whole capture back', async () => {
+    const range = ui.page.locator('[data-testid=overview-range]');
+    const width = async (): Promise<number> => Number(await range.getAttribute('data-to')) - Number(await range.getAttribute('data-from'));
+    const before = await width();
+    const over = ui.page.locator('[data-testid=overview] .u-over');
+    const box = await over.boundingBox();
+    assert.ok(box !== null);
+    await ui.page.mouse.move(box.x + box.width * 0.05, box.y + box.height / 2);
+    await ui.page.mouse.down();
+    await ui.page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2, { steps: 8 });
+    await ui.page.mouse.up();
+    await waitUntil(ui.page, `${RANGE_WIDTH} < ${before * 0.5}`);
+    const zoomed = await width();
+    assert.ok(zoomed < before * 0.25, `${zoomed} vs ${before}`);
+    await screenshot(ui.page, 'timeline-zoomed');
+    const from = Number(await range.getAttribute('data-from'));
+    await ui.page.locator('[data-testid=overview-right]').click();
+    await waitUntil(ui.page, `Number(document.querySelector('[data-testid=overview-range]').getAttribute('data-from')) > ${from}`);
+    await ui.page.locator('[data-testid=overview-reset]').click();
+    await waitUntil(ui.page, `${RANGE_WIDTH} === ${before}`);
+  });
+
+  it('next and previous in the chain navigate', async () => {
+    await showWalk(ui.page, 1);
+    const next = ui.page.locator('[data-testid=chain-next]');
+    assert.match(await next.innerText(), /#2/);
+    await next.click();
+    await ui.page.locator('[data-testid=walk-panel][data-walk="2"]').waitFor();
+    await ui.page.locator('[data-testid=chain-previous]').click();
+    await ui.page.locator('[data-testid=walk-panel][data-walk="1"]').waitFor();
+    assert.equal(await ui.page.locator('[data-testid=chain-previous]').isDisabled(), true, 'walk #1 has no previous walk in this capture');
+  });
+});
+
+describe('request timeline view (browser): sid, dark', () => {
+  let ui: UiSession;
+  before(async () => {
+    ui = await openUi({ theme: 'dark', viewport: { width: 1500, height: 1000 } });
+  });
+  after(async () => {
+    await ui.close();
+  });
+
+  it('walk #1 of the patched kernel: HELD as inspect says, with a held span drawn', async () => {
+    await ui.page.evaluate(`localStorage.setItem('lockscope.theme', 'dark')`);
+    await ui.page.reload();
+    await openTimeline(ui.page, 'lab-sid-7.2-patched.lscap');
+    await showWalk(ui.page, 1);
+    const verdict = await ui.page.locator('[data-testid=walk-verdict]').innerText();
+    assert.equal(verdict, inspectVerdict(CAPTURE_SID, 1));
+    assert.equal(verdict, 'HELD');
+    const evidence = (await ui.page.locator('[data-testid=evidence] li').allInnerTexts()).join('\n');
+    assert.match(evidence, /acquired mutex_lock/);
+    assert.ok((await pixels(ui.page, 'lanes', '--held')) > 50, 'a held span is drawn');
+    assert.deepEqual(ui.pageErrors, []);
+    await screenshot(ui.page, 'timeline-sid');
+  });
+});
