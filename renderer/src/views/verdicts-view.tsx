@@ -3,7 +3,7 @@
  * table that filters by verdict, ring, task and time. Enter (or a double click) on a walk opens it
  * in the request timeline. The numbers are the engine's, the same `lockscope analyze --json` prints.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { CaptureSummary, WalkRow } from '../../../main/core/app/app-contract.js';
 import { api } from '../bridge.js';
 import type { TableFilter } from '../verdicts/table-filter.js';
@@ -29,7 +29,8 @@ function CaptureVerdicts({ capture, notify, onOpenWalk }: VerdictsViewProps) {
   const start = placeOf(capture.id);
   const [filter, setFilter] = useState<TableFilter>(start.filter);
   const [selected, setSelected] = useState(start.selected);
-  const [scrollTop, setScrollTop] = useState(start.scrollTop);
+  // Where the table is scrolled: kept, not state, so scrolling draws only the table.
+  const scrollTop = useRef(start.scrollTop);
   const [, setArrived] = useState(0);
 
   // The summary again whenever the capture changes (a live session's capture grows).
@@ -81,14 +82,14 @@ function CaptureVerdicts({ capture, notify, onOpenWalk }: VerdictsViewProps) {
   }, [key, arrivedTotal]);
 
   useEffect(() => {
-    rememberPlace(capture.id, { filter, selected, scrollTop });
-  }, [capture.id, filter, selected, scrollTop]);
+    rememberPlace(capture.id, { filter, selected, scrollTop: scrollTop.current });
+  }, [capture.id, filter, selected]);
 
   const changeFilter = (f: TableFilter): void => {
     if (filterKey(f) !== filterKey(filter)) {
       setFilter(f);
       setSelected(0);
-      setScrollTop(0);
+      scrollTop.current = 0;
     }
   };
 
@@ -125,8 +126,11 @@ function CaptureVerdicts({ capture, notify, onOpenWalk }: VerdictsViewProps) {
           selected={Math.min(selected, Math.max(0, total - 1))}
           onSelect={setSelected}
           onOpen={open}
-          initialScrollTop={scrollTop}
-          onScrolled={setScrollTop}
+          initialScrollTop={scrollTop.current}
+          onScrolled={(st) => {
+            scrollTop.current = st;
+            rememberPlace(capture.id, { filter, selected, scrollTop: st });
+          }}
           label={`Walks of ${capture.name}`}
         />
       )}
