@@ -10,7 +10,7 @@
  * exact); the CDF is exact at each point (see display-buckets.ts). Pure.
  */
 import type { TimingMetric } from '../analysis/timing-stats.js';
-import { TIMING_METRIC_TEXT, TIMING_METRICS } from '../analysis/timing-stats.js';
+import { TIMING_METRICS } from '../analysis/timing-stats.js';
 import type { CaptureHeader } from '../capture/header.js';
 import { displayBuckets, edgeCdf } from '../stats/display-buckets.js';
 import type { GroupedStats } from '../stats/grouped-stats.js';
@@ -18,7 +18,7 @@ import type { LogHistogram } from '../stats/log-histogram.js';
 import { EMPTY_SUMMARY, summarize } from '../stats/summary-stats.js';
 import type { AppResult, CaptureStats, Distribution, GroupStats, MetricStats, StatsGroupKind } from './app-contract.js';
 import type { CaptureAnalysis } from './capture-analysis.js';
-import { metricNotes } from './metric-notes.js';
+import { metricNotes, metricTitle } from './metric-notes.js';
 
 /** Rings or tasks get histograms of their own only up to this many groups of a kind. */
 export const MAX_GROUP_HISTOGRAMS = 16;
@@ -50,7 +50,7 @@ function metricStats(metric: TimingMetric, g: GroupedStats, header: CaptureHeade
   const count = all?.count ?? 0;
   const notes = metricNotes(metric, { header, count, windows });
   if (all !== undefined && count > 0) {
-    out.push(distribution(metric, 'all', all));
+    out.push(distribution(metric, 'all', all, header));
   }
   const rings: [string, LogHistogram][] = [];
   const tasks: [string, LogHistogram][] = [];
@@ -67,32 +67,32 @@ function metricStats(metric: TimingMetric, g: GroupedStats, header: CaptureHeade
   }
   return {
     metric,
-    title: TIMING_METRIC_TEXT[metric],
+    title: metricTitle(metric, header),
     summary: all === undefined ? EMPTY_SUMMARY : summarize(all),
     source: notes.source,
     caveats: notes.caveats,
     emptyReason: notes.emptyReason,
-    rings: groups(metric, rings, out),
-    tasks: groups(metric, tasks, out),
+    rings: groups(metric, rings, header, out),
+    tasks: groups(metric, tasks, header, out),
   };
 }
 
-function groups(metric: TimingMetric, list: readonly [string, LogHistogram][], out: Distribution[]): GroupStats[] {
+function groups(metric: TimingMetric, list: readonly [string, LogHistogram][], header: CaptureHeader, out: Distribution[]): GroupStats[] {
   const withHistograms = list.length <= MAX_GROUP_HISTOGRAMS;
   return list.map(([key, h]) => {
     if (withHistograms) {
-      out.push(distribution(metric, key, h));
+      out.push(distribution(metric, key, h, header));
     }
     return { group: key, kind: kindOf(key), label: labelOf(key), summary: summarize(h), hasDistribution: withHistograms };
   });
 }
 
-function distribution(metric: TimingMetric, group: string, h: LogHistogram): Distribution {
+function distribution(metric: TimingMetric, group: string, h: LogHistogram, header: CaptureHeader): Distribution {
   const buckets = displayBuckets(h);
   const cdf = edgeCdf(h);
   return {
     metric,
-    title: TIMING_METRIC_TEXT[metric],
+    title: metricTitle(metric, header),
     group,
     kind: kindOf(group),
     label: labelOf(group),

@@ -4,6 +4,7 @@
  * not expect, and — when there are none — why. Pure: built from the capture's header and counts.
  */
 import type { TimingMetric } from '../analysis/timing-stats.js';
+import { TIMING_METRIC_TEXT } from '../analysis/timing-stats.js';
 import type { CaptureHeader, ProbeRole, ProbeSite } from '../capture/header.js';
 import { assertUnreachable } from '../util/assert-unreachable.js';
 
@@ -39,6 +40,15 @@ function names(list: readonly ProbeSite[]): string {
 function windowSite(h: CaptureHeader): string {
   const entry = attached(h, 'window_entry');
   return entry.length === 0 ? 'the walk function' : [...new Set(entry.map((p) => p.target))].join('/');
+}
+
+/**
+ * What the metric measures (TIMING_METRIC_TEXT), naming the function this capture's windows were
+ * probed at (6.1's walk is seen at io_wq_put_work, not io_wq_free_work).
+ */
+export function metricTitle(metric: TimingMetric, h: CaptureHeader): string {
+  const text = TIMING_METRIC_TEXT[metric];
+  return metric === 'window_duration' && attached(h, 'window_entry').length > 0 ? text.replace('io_wq_free_work', windowSite(h)) : text;
 }
 
 const PROBE_COST =

@@ -198,6 +198,7 @@ describe('captureStats', () => {
     assert.match(hold.emptyReason ?? '', /None of the 33,660 walk windows/);
     assert.equal(windows.summary.count, 33660);
     assert.match(windows.source, /io_wq_put_work/);
+    assert.equal(windows.title, 'walk window duration (io_wq_put_work entry → return)');
     assert.match(get('chain_latency')?.emptyReason ?? '', /lifecycle tracepoints were not attached/);
     assert.match(s.origin, /6\.1\.0-56-amd64.*summary grain/);
   });
