@@ -88,6 +88,7 @@ export function WalkFilterBar({ summary, filter, onFilter, total }: WalkFilterBa
               class={`chip chip-${v}${filter.verdict === v ? ' active' : ''}`}
               data-chip={v}
               aria-pressed={filter.verdict === v}
+              title={v === 'ALL' ? `Every walk: ${formatCount(count(v))} in the capture` : `Only ${v} walks: ${formatCount(count(v))} in the capture`}
               onClick={() => {
                 set({ verdict: v });
               }}
