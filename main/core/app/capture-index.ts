@@ -137,17 +137,22 @@ function windowLocks(batches: readonly EventColumns[]): Set<number> {
 
 function collectHolds(batches: readonly EventColumns[], locks: ReadonlySet<number>): PairList {
   const holds = new PairList();
-  /** Per task and lock ("tid:lock"), when it took the lock. */
-  const taken = new Map<string, number>();
+  /** Each lock's ordinal, for a numeric key per task and lock (tid · 2^20 + ordinal: exact below 2^53). */
+  const ordinal = new Map<number, number>();
+  for (const l of locks) {
+    ordinal.set(l, ordinal.size);
+  }
+  /** Per task and lock, when it took the lock. */
+  const taken = new Map<number, number>();
   for (const c of batches) {
     for (let i = 0; i < c.count; i++) {
       const k = c.kind[i];
       if (k === K.lock_acquired || k === K.lock_release) {
-        const lock = c.lock[i] ?? 0;
-        if (!locks.has(lock)) {
+        const lockOrdinal = ordinal.get(c.lock[i] ?? 0);
+        if (lockOrdinal === undefined) {
           continue;
         }
-        const key = `${c.tid[i] ?? 0}:${lock}`;
+        const key = (c.tid[i] ?? 0) * 2 ** 20 + lockOrdinal;
         const ts = c.ts[i] ?? 0;
         if (k === K.lock_acquired) {
           if (((c.bits[i] ?? 0) & OK) !== 0) {
