@@ -1,11 +1,12 @@
-// Bundles the Electron preload (main/electron/preload.cts → build/main/electron/preload.cjs) with
+// Bundles the Electron preload (main/electron/preload.cts → build/main/electron/preload-bundle.cjs) with
 // what it imports (the method list, the channel names), since a sandboxed preload
-// is CommonJS and may require nothing but electron. Runs after tsc (whose own preload.cjs, with
-// requires of local files, it replaces). Fails if the bundle would require anything else.
+// is CommonJS and may require nothing but electron. (tsc's own preload.cjs, which requires local
+// files, is left beside it unused: a plain `tsc -p tsconfig.json` must not undo the bundle.)
+// Fails if the bundle would require anything else.
 // Usage: node scripts/build-electron.mjs
 import { build } from 'esbuild';
 
-const out = 'build/main/electron/preload.cjs';
+const out = 'build/main/electron/preload-bundle.cjs';
 const result = await build({
   entryPoints: ['main/electron/preload.cts'],
   outfile: out,

@@ -29,5 +29,6 @@ export const BRIDGE_APP_METHODS = [
 export const BRIDGE_SHELL_METHODS = ['pickCaptureFiles'] as const satisfies readonly ShellMethod[];
 
 /** Fails to compile while an AppApi or ShellApi method is missing from the lists above. */
-type Missing = Exclude<AppMethod, (typeof BRIDGE_APP_METHODS)[number]> | Exclude<ShellMethod, (typeof BRIDGE_SHELL_METHODS)[number]>;
-export const BRIDGE_COMPLETE: [Missing] extends [never] ? true : { readonly missing: Missing } = true;
+type MissingApp = Exclude<AppMethod, (typeof BRIDGE_APP_METHODS)[number]>;
+type MissingShell = Exclude<ShellMethod, (typeof BRIDGE_SHELL_METHODS)[number]>;
+export const BRIDGE_COMPLETE: [MissingApp, MissingShell] extends [never, never] ? true : { readonly missingApp: MissingApp; readonly missingShell: MissingShell } = true;

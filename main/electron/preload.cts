@@ -6,7 +6,8 @@
  *
  * A sandboxed preload is CommonJS and can require nothing but electron: scripts/build-electron.mjs
  * bundles this file with what it imports (the method list, bridge-methods.ts, which the compiler
- * keeps equal to the contract's) into build/main/electron/preload.cjs.
+ * keeps equal to the contract's) into build/main/electron/preload-bundle.cjs (tsc's
+ * preload.cjs beside it requires local files and is not used).
  */
 // A CommonJS file under verbatimModuleSyntax imports values with `import x = require()`.
 /* eslint-disable @typescript-eslint/no-require-imports */

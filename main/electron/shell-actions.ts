@@ -29,6 +29,8 @@ export interface ShellActions {
   clearRecent(): void;
   /** A capture opened by path elsewhere (a file dropped on the window). */
   remember(c: CaptureInfo): void;
+  /** Something the user should read, shown by the UI. */
+  notice(error: AppError): void;
   /** Drops recent files that are gone, with a note to the UI. */
   pruneRecent(): void;
   closeCapture(): void;
@@ -102,6 +104,7 @@ export function createShellActions(d: ShellActionsDeps): ShellActions {
       d.recentChanged();
     },
     remember,
+    notice,
     pruneRecent() {
       const missing = d.recent.prune();
       if (missing.length > 0) {

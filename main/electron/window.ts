@@ -10,8 +10,8 @@ import { APP_ENTRY_URL } from './app-origin.js';
 import { allowNavigation, allowWebview, windowOpenPolicy } from './navigation-policy.js';
 import type { WindowRegistry } from './window-registry.js';
 
-/** The bundled preload (scripts/build-electron.mjs) beside this file. */
-const PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
+/** The bundled preload (scripts/build-electron.mjs) beside this file; tsc's own preload.cjs is not it. */
+const PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'preload-bundle.cjs');
 
 export function createAppWindow(windows: WindowRegistry): BrowserWindow {
   const win = new BrowserWindow({

@@ -52,7 +52,7 @@ describe('tests never load electron', () => {
     const main = join(BUILD, 'main', 'electron', 'main.js');
     assert.deepEqual(electronChain(main), [main]);
     assert.ok(electronChain(join(BUILD, 'main', 'electron', 'ipc-main.js')) !== undefined);
-    assert.ok(electronChain(join(BUILD, 'main', 'electron', 'preload.cjs')) !== undefined);
+    assert.ok(electronChain(join(BUILD, 'main', 'electron', 'preload-bundle.cjs')) !== undefined);
   });
 
   it('no compiled test file reaches a module that imports electron', () => {

@@ -1,5 +1,5 @@
 /**
- * The built preload (build/main/electron/preload.cjs), run in a VM with a stand-in for electron:
+ * The built preload (build/main/electron/preload-bundle.cjs), run in a VM with a stand-in for electron:
  * it exposes exactly the bridge renderer/src/bridge.ts expects, one verb per AppApi method (the
  * contract's list, not a copy that drifted), each invoking a channel ipc-main-core.ts handles; it
  * hands the renderer event payloads, never Electron's event, and requires nothing but electron.
@@ -18,7 +18,7 @@ import { WindowRegistry } from '../../main/electron/window-registry.js';
 import { APP_ROOT } from '../../main/node/app-paths.js';
 import { FakeContents, FakeIpcMain, recordingEngine } from './fakes.js';
 
-const BUNDLE = join(APP_ROOT, 'build', 'main', 'electron', 'preload.cjs');
+const BUNDLE = join(APP_ROOT, 'build', 'main', 'electron', 'preload-bundle.cjs');
 
 type Fn = (...args: unknown[]) => unknown;
 
