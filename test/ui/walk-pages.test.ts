@@ -108,4 +108,25 @@ describe('walk pages', () => {
     assert.equal(pages.rowAt(0)?.index, 1);
     assert.equal(pages.rowAt(300)?.index, 301);
   });
+
+  it('a grown capture: the new pages show the old rows and total until their own arrive, without chaining', async () => {
+    const before = fakeEngine(300);
+    const old = new WalkPages(before.fetch, () => undefined, () => undefined, 100);
+    old.want(0, 200);
+    await before.answer();
+    const after = fakeEngine(400);
+    const grown = new WalkPages(after.fetch, () => undefined, () => undefined, 100);
+    grown.carryFrom(old);
+    assert.equal(grown.total, 300, 'the old count meanwhile');
+    assert.equal(grown.rowAt(150)?.index, 151, 'the old row meanwhile');
+    grown.want(0, 200);
+    await after.answer();
+    assert.equal(grown.total, 400);
+    // Growing again before anything arrived still shows rows, and carries no more than its capacity.
+    const again = new WalkPages(fakeEngine(500).fetch, () => undefined, () => undefined, 100, 1);
+    again.carryFrom(grown);
+    assert.equal(again.total, 400);
+    assert.equal(again.rowAt(150)?.index, 151);
+    assert.equal(again.rowAt(50), undefined, 'capacity 1: only the most recent page carried');
+  });
 });

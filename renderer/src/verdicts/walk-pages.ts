@@ -2,6 +2,9 @@
  * The rows of one filter of the verdicts table, fetched a page at a time as they come into view
  * and kept for a while (the least recently drawn pages are dropped past `capacity`). A new filter
  * gets a new WalkPages; answers for an old one are ignored by construction.
+ *
+ * When a live capture grows, the same filter gets a new WalkPages too, which shows the old one's
+ * rows and total (`carryFrom`) until its own arrive, so the table does not blank at every update.
  */
 import type { AppError, AppResult, WalkPage, WalkRow } from '../../../main/core/app/app-contract.js';
 
@@ -17,6 +20,8 @@ export class WalkPages {
   private readonly pages = new Map<number, PageState>();
   private totalSeen: number | undefined;
   private disposed = false;
+  /** The previous pages of the same filter, shown until this one's arrive (one level: never a chain). */
+  private carried: { readonly pages: ReadonlyMap<number, PageState>; readonly total: number | undefined } | undefined;
 
   constructor(
     private readonly fetchWalks: FetchWalks,
@@ -27,15 +32,39 @@ export class WalkPages {
     private readonly capacity = 40,
   ) {}
 
-  /** Rows matching the filter, once the first answer came; undefined before. */
+  /** Rows matching the filter, once the first answer came (or the carried count); undefined before. */
   get total(): number | undefined {
-    return this.totalSeen;
+    return this.totalSeen ?? this.carried?.total;
+  }
+
+  /** Shows `older`'s rows and total (the same filter, before the capture grew) until this one's own arrive. */
+  carryFrom(older: WalkPages): void {
+    // What `older` carried, then its own pages over it (those are newer), at most `capacity` of them.
+    const ready = new Map<number, PageState>(older.carried?.pages);
+    for (const [n, p] of older.pages) {
+      if (p.state === 'ready') {
+        ready.delete(n);
+        ready.set(n, p);
+      }
+    }
+    for (const n of ready.keys()) {
+      if (ready.size <= this.capacity) {
+        break;
+      }
+      ready.delete(n);
+    }
+    this.carried = { pages: ready, total: older.totalSeen ?? older.carried?.total };
   }
 
   /** The row at position `i` of the filtered list, if its page is here. */
   rowAt(i: number): WalkRow | undefined {
-    const p = this.pages.get(Math.floor(i / this.pageRows));
-    return p?.state === 'ready' ? p.rows[i % this.pageRows] : undefined;
+    const n = Math.floor(i / this.pageRows);
+    const p = this.pages.get(n);
+    if (p?.state === 'ready') {
+      return p.rows[i % this.pageRows];
+    }
+    const old = this.carried?.pages.get(n);
+    return old?.state === 'ready' ? old.rows[i % this.pageRows] : undefined;
   }
 
   /** True when the page holding row `i` could not be fetched. */

@@ -54,32 +54,29 @@ function CaptureVerdicts({ capture, notify, onOpenWalk }: VerdictsViewProps) {
   }, [capture.id, capture.bytes, notify]);
 
   const key = filterKey(filter);
-  const pages = useMemo(
-    () =>
-      new WalkPages(
-        (offset, limit) => api.queryWalks(walkQuery(capture.id, filter, offset, limit)),
-        () => {
-          setArrived((n) => n + 1);
-        },
-        notify,
-      ),
+  const previous = useRef<{ readonly key: string; readonly pages: WalkPages } | undefined>(undefined);
+  const pages = useMemo(() => {
+    const made = new WalkPages(
+      (offset, limit) => api.queryWalks(walkQuery(capture.id, filter, offset, limit)),
+      () => {
+        setArrived((n) => n + 1);
+      },
+      notify,
+    );
+    // The capture grew under the same filter: show what was there until the new rows arrive.
+    if (previous.current?.key === key) {
+      made.carryFrom(previous.current.pages);
+    }
+    previous.current = { key, pages: made };
+    return made;
     // A new set of pages for each filter and each growth of the capture (`filter` is in `key`).
-    [capture.id, capture.bytes, key, notify],
-  );
+  }, [capture.id, capture.bytes, key, notify]);
   useEffect(() => {
     pages.want(0, 1);
     return () => {
       pages.dispose();
     };
   }, [pages]);
-
-  const [lastTotal, setLastTotal] = useState<{ readonly key: string; readonly total: number } | undefined>(undefined);
-  const arrivedTotal = pages.total;
-  useEffect(() => {
-    if (arrivedTotal !== undefined) {
-      setLastTotal({ key, total: arrivedTotal });
-    }
-  }, [key, arrivedTotal]);
 
   useEffect(() => {
     rememberPlace(capture.id, { filter, selected, scrollTop: scrollTop.current });
@@ -104,8 +101,7 @@ function CaptureVerdicts({ capture, notify, onOpenWalk }: VerdictsViewProps) {
       </section>
     );
   }
-  // While a grown capture's first page is on its way, the table keeps the count it had.
-  const total = pages.total ?? (lastTotal?.key === key ? lastTotal.total : undefined);
+  const total = pages.total;
   return (
     <section class="verdicts" data-capture={capture.name}>
       <VerdictSummary
