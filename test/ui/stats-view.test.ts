@@ -147,6 +147,10 @@ describe('statistics view (browser, lockscope serve)', () => {
     await hold.locator('[data-testid=cdf-lock_hold] canvas').waitFor();
     const ratio = await card(page, 'window_duration').locator('td.ratio[data-stat=p99]').innerText();
     assert.equal(Number(ratio.replace('×', '')).toFixed(1), (winSid.p99 / win61.p99).toFixed(1));
+    // The report table at the top has every metric, with the same ratio.
+    const report = page.locator('[data-testid=stats-compare-summary]');
+    assert.equal(await report.locator('tbody tr').count(), 5);
+    assert.equal(await report.locator('tr[data-metric=window_duration] td.ratio[data-stat=p99]').innerText(), ratio);
     // Both captures are in the window charts' legends, labelled A and B.
     const labels = await card(page, 'window_duration').locator('[data-testid=cdf-window_duration] .u-legend .u-label').allInnerTexts();
     assert.ok(labels.some((l) => l.startsWith(`A ${A61}`)) && labels.some((l) => l.startsWith(`B ${SID}`)), labels.join(' | '));

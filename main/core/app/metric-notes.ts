@@ -52,7 +52,7 @@ export function metricTitle(metric: TimingMetric, h: CaptureHeader): string {
 }
 
 const PROBE_COST =
-  'The probes time themselves, so each sample includes part of their own cost; under emulation (a QEMU lab without KVM) that cost is large. Compare captures taken the same way.';
+  'The times come from the probes, so each sample includes part of the probes\u2019 own cost; under emulation (a QEMU lab without KVM) that cost is large. Compare captures taken the same way.';
 
 export function metricNotes(metric: TimingMetric, f: NoteFacts): MetricNotes {
   switch (metric) {
@@ -95,7 +95,7 @@ function lockNotes(metric: 'lock_hold' | 'lock_wait', f: NoteFacts): MetricNotes
       emptyReason =
         f.windows === 0
           ? 'No walk window was recorded, and this summary-grain capture reports lock operations only inside windows.'
-          : `None of the ${n(f.windows)} walk windows recorded uring_lock being ${hold ? 'acquired and then released' : 'called for and acquired'} inside it: the walks did not take the lock there. This summary-grain capture reports lock operations only inside windows, so ${hold ? 'holds' : 'waits'} elsewhere are not measured.`;
+          : `None of the ${n(f.windows)} walk windows recorded uring_lock being ${hold ? 'acquired and then released' : 'called for and acquired'} inside it, so there is no ${hold ? 'hold' : 'wait'} to measure. This summary-grain capture reports lock operations only inside windows: ${hold ? 'holds' : 'waits'} elsewhere are not measured (whether each walk held the lock is what the Verdicts view proves).`;
     } else {
       emptyReason = `No mutex was seen ${hold ? 'acquired and then released' : 'called for and then acquired'} by the same task in this capture.`;
     }

@@ -38,10 +38,10 @@ function Cell(p: { readonly side: SideId; readonly stat: StatKey; readonly v: nu
   );
 }
 
-/** B / A as "×1.42", or what stands in its way. */
+/** B / A as "×1.42"; "only B" when A has no samples (and the reverse); "–" when neither has. */
 export function ratioText(a: number | undefined, b: number | undefined): string {
   if (a === undefined || b === undefined) {
-    return '–';
+    return a === undefined && b !== undefined ? 'only B' : b === undefined && a !== undefined ? 'only A' : '–';
   }
   if (a === 0) {
     return b === 0 ? '×1' : '–';

@@ -10,6 +10,7 @@ import type { CaptureInfo, CaptureStats } from '../../../main/core/app/app-contr
 import { TIMING_METRICS } from '../../../main/core/analysis/timing-stats.js';
 import { api, onAppEvent } from '../bridge.js';
 import { formatCount } from '../chart/format-units.js';
+import { ComparisonSummary } from '../stats/comparison-summary.js';
 import { MetricCard } from '../stats/metric-card.js';
 import type { Side } from '../stats/stats-sides.js';
 import type { CaptureViewProps } from './view-props.js';
@@ -125,6 +126,7 @@ export function StatsView(p: CaptureViewProps) {
         {bad > 0 ? ` ${formatCount(bad)} durations were left out (negative or absurd: CPU clocks that disagree).` : ''}
       </p>
       {a?.state === 'failed' ? <p class="empty">{a.message}</p> : null}
+      {sides[0] !== undefined && sides[1] !== undefined ? <ComparisonSummary metrics={TIMING_METRICS} a={sides[0]} b={sides[1]} /> : null}
       {sides.length === 0 ? <p class="empty">Loading statistics…</p> : TIMING_METRICS.map((m) => <MetricCard key={m} metric={m} sides={sides} />)}
     </section>
   );
