@@ -19,6 +19,7 @@ type Verdict = 'HELD' | 'NOT_HELD' | 'UNKNOWN';
 interface Analyzed {
   readonly rules: readonly { readonly walks: number; readonly verdicts: Record<Verdict, number>; readonly conclusion: string; readonly unknownReasons: Record<string, number> }[];
   readonly tasks: readonly { readonly tid: number; readonly walks: number }[];
+  readonly rings: readonly { readonly ctx: string; readonly walks: number }[];
   readonly spanNs: number;
 }
 
@@ -131,8 +132,14 @@ describe('Verdicts view (browser)', () => {
     await waitTotal(page, r.walks);
   });
 
-  it('filters by task and time range', async () => {
+  it('filters by ring, task and time range', async () => {
     const page = ui.page;
+    for (const ring of expected61.rings) {
+      await page.locator('[data-testid=ring-filter]').selectOption(ring.ctx);
+      await waitTotal(page, ring.walks);
+    }
+    await page.locator('[data-testid=ring-filter]').selectOption('');
+    await waitTotal(page, ruleOf(expected61).walks);
     const task = expected61.tasks[0];
     assert.ok(task !== undefined);
     await page.locator('[data-testid=task-filter]').selectOption(String(task.tid));
@@ -275,6 +282,14 @@ describe('Verdicts view: a capture with UNKNOWN walks (browser)', () => {
     assert.ok(reasons.length > 0);
     assert.ok(reasons.every((x) => x in r.unknownReasons), reasons.join(', '));
     await screenshot(page, 'verdicts-unknown');
+    // The walks whose ring was never seen are offered as a ring of their own, and counted.
+    await page.locator('[data-chip=ALL]').click();
+    const inRings = expected.rings.reduce((a, x) => a + x.walks, 0);
+    if (inRings < r.walks) {
+      await page.locator('[data-testid=ring-filter]').selectOption('0x0');
+      await waitTotal(page, r.walks - inRings);
+      assert.deepEqual(await page.locator('.walk-row[data-walk] .cell-ring').allTextContents(), Array<string>(r.walks - inRings).fill('not seen'));
+    }
     assert.deepEqual(ui.pageErrors, []);
   });
 });
