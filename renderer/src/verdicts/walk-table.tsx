@@ -74,8 +74,7 @@ export function WalkTable(p: WalkTableProps) {
     return () => {
       ro.disconnect();
     };
-    // The initial position applies once, when the table appears.
-  }, []);
+  }, []); // the initial position applies once, when the table appears
 
   const g: VirtualGeometry = { total: p.total, rowPx: ROW_PX, viewportPx, maxPx: MAX_SPACER_PX };
   const win = virtualWindow(g, scrollTop);
@@ -101,6 +100,9 @@ export function WalkTable(p: WalkTableProps) {
   };
 
   const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.altKey || e.ctrlKey || e.metaKey) {
+      return; // the app's shortcuts (Alt+1 … Alt+5)
+    }
     const page = rowsPerPage(g);
     const moves: Readonly<Record<string, number>> = {
       ArrowDown: p.selected + 1,
