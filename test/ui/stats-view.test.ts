@@ -128,6 +128,17 @@ describe('statistics view (browser, lockscope serve)', () => {
       assert.equal(values.length, Object.keys(t61.window_duration?.byTask ?? {}).length);
       assert.deepEqual(values, [...values].sort((a, b) => b - a), `sorted by ${key}`);
     }
+    // A task picked in the table is drawn over the capture's distribution, and dropped on a second click.
+    const row = table.locator('tbody tr').first();
+    const group = (await row.getAttribute('data-group')) ?? '';
+    await row.click();
+    const labels = card(ui.page, 'window_duration').locator('[data-testid=cdf-window_duration] .u-legend .u-label');
+    await labels.filter({ hasText: `tid ${group.replace('task:', '')}` }).waitFor();
+    assert.equal(await labels.count(), 3, 'duration, the capture, the task');
+    await screenshot(ui.page, 'stats-6.1-task');
+    await row.click();
+    await ui.page.locator('[data-testid=tasks-window_duration-a] tr.picked').waitFor({ state: 'detached' });
+    assert.equal(await labels.count(), 2);
   });
 
   it('comparing 6.1 (A) with sid (B) shows both, overlaid, with the ratio', async () => {

@@ -1,4 +1,7 @@
-/** Per ring or per task summaries of one metric, sortable by count or p99 (click a header). */
+/**
+ * Per ring or per task summaries of one metric, sortable by count or p99 (click a header). A row
+ * whose group has a histogram can be picked (click) to draw it over the charts.
+ */
 import { useState } from 'preact/hooks';
 import type { GroupStats } from '../../../main/core/app/app-contract.js';
 import { formatCount, formatNs } from '../chart/format-units.js';
@@ -9,7 +12,17 @@ export function sortGroups(groups: readonly GroupStats[], by: GroupSort): GroupS
   return [...groups].sort((x, y) => (y.summary[by] ?? -1) - (x.summary[by] ?? -1) || x.label.localeCompare(y.label));
 }
 
-export function GroupTable(p: { readonly title: string; readonly groups: readonly GroupStats[]; readonly testId: string }) {
+export interface GroupTableProps {
+  readonly title: string;
+  readonly groups: readonly GroupStats[];
+  readonly testId: string;
+  /** The group drawn over the charts, if any. */
+  readonly picked: string | undefined;
+  /** A row with a histogram was clicked. */
+  readonly onPick: (group: string) => void;
+}
+
+export function GroupTable(p: GroupTableProps) {
   const [by, setBy] = useState<GroupSort>('p99');
   if (p.groups.length === 0) {
     return null;
@@ -49,7 +62,18 @@ export function GroupTable(p: { readonly title: string; readonly groups: readonl
         </thead>
         <tbody>
           {sortGroups(p.groups, by).map((g) => (
-            <tr key={g.group} data-group={g.group}>
+            <tr
+              key={g.group}
+              data-group={g.group}
+              class={`${g.hasDistribution ? 'pickable' : ''}${p.picked === g.group ? ' picked' : ''}`}
+              aria-selected={p.picked === g.group}
+              title={g.hasDistribution ? 'Click to draw it over the charts' : 'Too many groups to draw each one'}
+              onClick={() => {
+                if (g.hasDistribution) {
+                  p.onPick(g.group);
+                }
+              }}
+            >
               <td class="mono">{g.label}</td>
               <td class="num" data-count={g.summary.count}>
                 {formatCount(g.summary.count)}

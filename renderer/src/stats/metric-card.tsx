@@ -3,13 +3,13 @@
  * ratio), its histogram and CDF, where the samples come from and what they include, and per-ring
  * and per-task tables. A capture with no samples says why instead of drawing an empty chart.
  */
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { MetricStats } from '../../../main/core/app/app-contract.js';
 import { formatCount } from '../chart/format-units.js';
 import { DistributionCharts } from './distribution-charts.js';
 import { GroupTable } from './group-table.js';
 import type { ChartSeries } from './stats-chart-options.js';
-import type { Side } from './stats-sides.js';
+import type { Side, SideId } from './stats-sides.js';
 import { distributionOf, METRIC_NAMES, metricOf } from './stats-sides.js';
 import { SummaryTable } from './summary-table.js';
 
@@ -35,16 +35,26 @@ export function MetricCard(p: MetricCardProps) {
   const comparing = p.sides.length > 1;
   const rows: readonly SideMetric[] = p.sides.map((side) => ({ side, m: metricOf(side, p.metric) }));
   const first = rows[0]?.m;
+  /** A ring or task picked in a table, drawn over its capture's distribution. */
+  const [focus, setFocus] = useState<{ readonly side: SideId; readonly group: string } | undefined>(undefined);
   const series = useMemo(() => {
     const out: ChartSeries[] = [];
     for (const side of p.sides) {
+      const tag = comparing ? `${side.id.toUpperCase()} ` : '';
       const d = distributionOf(side, p.metric);
       if (d !== undefined && d.count > 0) {
-        out.push({ side: side.id, label: comparing ? `${side.id.toUpperCase()} ${side.name}` : side.name, d });
+        out.push({ side: side.id, label: `${tag}${side.name}`, d, focus: false });
+      }
+      const g = focus?.side === side.id ? distributionOf(side, p.metric, focus.group) : undefined;
+      if (g !== undefined && g.count > 0) {
+        out.push({ side: side.id, label: `${tag}${g.label}`, d: g, focus: true });
       }
     }
     return out;
-  }, [p.sides, p.metric, comparing]);
+  }, [p.sides, p.metric, comparing, focus]);
+  const onPick = (side: SideId, group: string): void => {
+    setFocus(focus?.side === side && focus.group === group ? undefined : { side, group });
+  };
   const sources = rows.filter((r, i) => r.m !== undefined && (i === 0 || r.m.source !== first?.source));
   const anySamples = rows.some((r) => (r.m?.summary.count ?? 0) > 0);
   const caveats = [...new Set(rows.flatMap((r) => r.m?.caveats ?? []))];
@@ -105,6 +115,7 @@ export function MetricCard(p: MetricCardProps) {
       {rows.some((r) => (r.m?.rings.length ?? 0) + (r.m?.tasks.length ?? 0) > 0) ? (
         <details class="stats-breakdown" open>
           <summary>Per ring and per task</summary>
+          <p class="stats-hint">Click a row to draw that ring or task over the charts (dashed).</p>
           {rows.map((r) =>
             r.m === undefined || r.m.rings.length + r.m.tasks.length === 0 ? null : (
               <div key={r.side.id} class="stats-side-groups" data-side={r.side.id}>
@@ -114,8 +125,24 @@ export function MetricCard(p: MetricCardProps) {
                   </h4>
                 ) : null}
                 <div class="stats-group-grid">
-                  <GroupTable title="Per ring" groups={r.m.rings} testId={`rings-${p.metric}-${r.side.id}`} />
-                  <GroupTable title="Per task" groups={r.m.tasks} testId={`tasks-${p.metric}-${r.side.id}`} />
+                  <GroupTable
+                    title="Per ring"
+                    groups={r.m.rings}
+                    testId={`rings-${p.metric}-${r.side.id}`}
+                    picked={focus?.side === r.side.id ? focus.group : undefined}
+                    onPick={(g) => {
+                      onPick(r.side.id, g);
+                    }}
+                  />
+                  <GroupTable
+                    title="Per task"
+                    groups={r.m.tasks}
+                    testId={`tasks-${p.metric}-${r.side.id}`}
+                    picked={focus?.side === r.side.id ? focus.group : undefined}
+                    onPick={(g) => {
+                      onPick(r.side.id, g);
+                    }}
+                  />
                 </div>
               </div>
             ),

@@ -19,6 +19,12 @@ export interface ChartSeries {
   readonly side: SideId;
   readonly label: string;
   readonly d: Distribution;
+  /** One ring's or task's distribution, drawn over the capture's own (dashed, its own colour). */
+  readonly focus: boolean;
+}
+
+function colourOf(t: ChartTheme, s: ChartSeries): string {
+  return s.focus ? t.window : sideColour(t, s.side);
 }
 
 /** Histogram: x, then per series the density (% per doubling), with the counts aligned alongside for the legend. */
@@ -90,8 +96,8 @@ export function histogramOptions(t: ChartTheme, series: readonly ChartSeries[], 
       { label: 'bucket', value: (u, _v, _si, idx) => bucketRange(u, idx) },
       ...series.map((s, k) => ({
         label: s.label,
-        stroke: sideColour(t, s.side),
-        fill: withAlpha(sideColour(t, s.side), series.length > 1 ? 0.18 : 0.3),
+        stroke: colourOf(t, s),
+        ...(s.focus ? { dash: [5, 3] } : { fill: withAlpha(colourOf(t, s), series.length > 1 ? 0.18 : 0.3) }),
         width: 1.5,
         ...(stepped === undefined ? {} : { paths: stepped }),
         points: { show: false },
@@ -114,8 +120,9 @@ export function cdfOptions(t: ChartTheme, series: readonly ChartSeries[]): Omit<
       { label: 'duration', value: (_u, v) => formatNs(v) },
       ...series.map((s) => ({
         label: s.label,
-        stroke: sideColour(t, s.side),
+        stroke: colourOf(t, s),
         width: 2,
+        ...(s.focus ? { dash: [5, 3] } : {}),
         points: { show: false },
         value: (_u: uPlot, v: number | null) => (v === null ? '–' : `p${percentile(v)}`),
       })),
