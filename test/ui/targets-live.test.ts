@@ -118,10 +118,44 @@ describe('Targets and Live session (browser, this host)', () => {
     await screenshot(page, 'session-verdicts');
   });
 
+  it('Stop ends a running session as Ctrl-C does, and its capture is kept', async () => {
+    const page = ui.page;
+    await page.locator('button[data-view=targets]').click();
+    await page.locator('input[name=duration]').fill('120');
+    await page.locator('select[name=workload]').selectOption('none');
+    await page.locator('[data-testid=start-session]').click();
+    const session = page.locator('main.view[data-view=live] [data-testid=session]');
+    await page.locator('[data-testid=session][data-state=recording]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=stop-session]').click();
+    await page.locator('[data-testid=session][data-state=finished]').waitFor({ timeout: 120_000 });
+    assert.match(await session.locator('[data-testid=session-log]').innerText(), /session ended \(stopped by the user\)/);
+    assert.equal(await page.locator('[data-testid=open-verdicts]').count(), 1);
+    // Both sessions are listed, the newest first.
+    assert.equal(await page.locator('.session-item').count(), 2);
+  });
+
+  it('adding a target: a bad address is refused with why, a good one is listed', async () => {
+    const page = ui.page;
+    await page.locator('button[data-view=targets]').click();
+    await page.locator('[data-testid=add-target]').click();
+    await page.locator('input[name=address]').fill('ssh://root@db9:99999');
+    await page.locator('[data-testid=target-form] button[type=submit]').click();
+    assert.match(await page.locator('[data-testid=target-form-problem]').innerText(), /port 99999 is out of range/);
+    await page.locator('input[name=address]').fill('ssh://root@db9:2222');
+    await page.locator('input[name=label]').fill('staging db');
+    await page.locator('[data-testid=target-form] button[type=submit]').click();
+    await page.locator('[data-target=root_db9_2222]').waitFor();
+    assert.equal(await page.locator('[data-testid=target-title]').innerText(), 'staging db');
+    await screenshot(page, 'targets-added');
+  });
+
   it('after a page reload the Live view still shows the finished session', async () => {
     await ui.page.reload();
     await ui.page.locator('button[data-view=live]').click();
     await ui.page.locator('[data-testid=session][data-state=finished]').waitFor();
+    assert.equal(await ui.page.locator('.session-item').count(), 2);
+    await ui.page.locator('.session-item').last().click();
+    await ui.page.locator('[data-testid=session][data-state=finished] [data-testid=live-chart]').waitFor();
     await ui.page.locator('button.theme').click();
     await ui.page.locator('html[data-theme=dark]').waitFor();
     await screenshot(ui.page, 'live-finished-dark');

@@ -68,6 +68,9 @@ export function SessionForm(p: {
           </>
         ) : null}
       </div>
+      <p class="hint">
+        The session checks the target again before it attaches anything, and stops there if a check fails. Its capture is written as events arrive.
+      </p>
       {why === undefined ? null : (
         <p class="form-problem" data-testid="session-blocked">
           {why}
