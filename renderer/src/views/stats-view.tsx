@@ -17,15 +17,21 @@ import type { CaptureViewProps } from './view-props.js';
 
 type Loaded = { readonly state: 'loading' } | { readonly state: 'ready'; readonly stats: CaptureStats } | { readonly state: 'failed'; readonly message: string };
 
-/** The stats of one capture, fetched when its id changes; a late answer for another id is ignored. */
-function useCaptureStats(captureId: string | undefined, notify: CaptureViewProps['notify']): Loaded | undefined {
+/**
+ * The stats of one capture, fetched when its id changes and again when it grows (a live session's
+ * capture); a late answer for another capture is ignored, and the old numbers stay up while new
+ * ones for the same capture are on their way.
+ */
+function useCaptureStats(capture: CaptureInfo | undefined, notify: CaptureViewProps['notify']): Loaded | undefined {
   const [loaded, setLoaded] = useState<{ readonly id: string; readonly value: Loaded } | undefined>(undefined);
+  const captureId = capture?.id;
+  const bytes = capture?.bytes;
   useEffect(() => {
     if (captureId === undefined) {
       return undefined;
     }
     let live = true;
-    setLoaded({ id: captureId, value: { state: 'loading' } });
+    setLoaded((old) => (old?.id === captureId ? old : { id: captureId, value: { state: 'loading' } }));
     void api.getStats({ captureId }).then((r) => {
       if (!live) {
         return;
@@ -40,7 +46,7 @@ function useCaptureStats(captureId: string | undefined, notify: CaptureViewProps
     return () => {
       live = false;
     };
-  }, [captureId, notify]);
+  }, [captureId, bytes, notify]);
   return captureId === undefined ? undefined : loaded?.id === captureId ? loaded.value : { state: 'loading' };
 }
 
@@ -66,8 +72,8 @@ export function StatsView(p: CaptureViewProps) {
   const [compareId, setCompareId] = useState<string | undefined>(undefined);
   const others = captures.filter((c) => c.id !== p.capture.id);
   const compare = others.find((c) => c.id === compareId);
-  const a = useCaptureStats(p.capture.id, p.notify);
-  const b = useCaptureStats(compare?.id, p.notify);
+  const a = useCaptureStats(p.capture, p.notify);
+  const b = useCaptureStats(compare, p.notify);
 
   const sides = useMemo(() => {
     const out: Side[] = [];
