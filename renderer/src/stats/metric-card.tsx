@@ -56,12 +56,14 @@ export function MetricCard(p: MetricCardProps) {
     setFocus(focus?.side === side && focus.group === group ? undefined : { side, group });
   };
   const sources = rows.filter((r, i) => r.m !== undefined && (i === 0 || r.m.source !== first?.source));
+  const titlesDiffer = rows.some((r) => r.m !== undefined && r.m.title !== first?.title);
   const anySamples = rows.some((r) => (r.m?.summary.count ?? 0) > 0);
   const caveats = [...new Set(rows.flatMap((r) => r.m?.caveats ?? []))];
   return (
     <section class="stats-card" data-metric={p.metric} data-count={first?.summary.count ?? 0}>
       <header class="stats-card-head">
         <h3 title={METRIC_NAMES[p.metric]}>
+          {rows[0] !== undefined && titlesDiffer ? <SideTag side={rows[0].side} comparing={comparing} /> : null}
           {first?.title ?? p.metric}
           {rows.slice(1).map((r) =>
             r.m !== undefined && r.m.title !== first?.title ? (
