@@ -1,12 +1,13 @@
 /**
  * Targets and Live session in a browser, against THIS host: the targets list, a real preflight
- * (each check with its remediation, the probe plan), then a real ~5 s live session with the
+ * (each check with its remediation, the probe plan), then a real 6 s live session with the
  * linkstorm workload — its counters must move on screen, it must finish, and its capture must
  * open in the Verdicts view. Needs root, bpftrace and the helpers (`npm run build:workload`);
  * without the helpers it fails saying so. Waits on what the page shows, never on sleeps.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { UiSession } from './ui-harness.js';
@@ -76,7 +77,7 @@ describe('Targets and Live session (browser, this host)', () => {
     const missing = HELPERS.filter((f) => !existsSync(f));
     assert.deepEqual(missing, [], `${missing.join(', ')} missing: run npm run build:workload (the session needs the linkstorm workload and the miss reader)`);
     const page = ui.page;
-    await page.locator('input[name=duration]').fill('5');
+    await page.locator('input[name=duration]').fill('6');
     await page.locator('select[name=workload]').selectOption('linkstorm');
     await page.locator('input[name=chain]').fill('4');
     await page.locator('input[name=inflight]').fill('2');
@@ -90,14 +91,15 @@ describe('Targets and Live session (browser, this host)', () => {
     const second = await eventsShown(page);
     assert.ok(second > first, `events ${first} then ${second}`);
     assert.match(await page.locator('[data-testid=capture-path]').innerText(), /\/captures\/local-\d{8}-\d{6}\.lscap$/);
-    await page.locator('[data-testid=live-chart]').waitFor({ timeout: 30_000 });
+    // The chart of the last seconds, while it still records (it starts after two seconds of six).
+    await page.locator('[data-testid=session][data-state=recording] [data-testid=live-chart]').waitFor({ timeout: 30_000 });
     await screenshot(page, 'live');
 
     await page.locator('[data-testid=session][data-state=finished]').waitFor({ timeout: 300_000 });
     const outcome = await page.locator('[data-testid=outcome]').innerText();
     assert.match(outcome, /^Exit [0-3]: /);
     const log = await page.locator('[data-testid=session-log]').innerText();
-    assert.match(log, /session ended \(duration 5s reached\)/);
+    assert.match(log, /session ended \(duration 6s reached\)/);
     assert.match(log, /workload ended \(exit 0\): linkstorm chains=/);
     // The verdicts shown match what the engine's capture says.
     const held = await page.locator('[data-testid=held]').innerText();
@@ -163,5 +165,18 @@ describe('Targets and Live session (browser, this host)', () => {
     await ui.page.locator('[data-target=local]').waitFor();
     await screenshot(ui.page, 'targets-dark');
     assert.deepEqual(ui.pageErrors, []);
+  });
+
+  it('a damaged targets.json is shown as a notice, left alone, and local still works', async () => {
+    const file = join(ui.stateDir, 'targets.json');
+    writeFileSync(file, '{"version": 1, "targets": [');
+    await ui.page.reload();
+    await ui.page.locator('button[data-view=targets]').click();
+    await ui.page.locator('[data-testid=targets-error]').waitFor();
+    assert.match(await ui.page.locator('[data-testid=targets-error]').innerText(), /targets\.json: not JSON/);
+    assert.match(await ui.page.locator('.notice').first().innerText(), /targets\.json/);
+    await ui.page.locator('[data-target=local]').waitFor();
+    assert.equal(readFileSync(file, 'utf8'), '{"version": 1, "targets": [');
+    await screenshot(ui.page, 'targets-damaged');
   });
 });

@@ -66,8 +66,11 @@ function elapsedText(s: SessionInfo, elapsedMs: number): string {
       if (elapsedMs <= durationMs) {
         return traced;
       }
-      const extra = formatSeconds((elapsedMs - durationMs) / 1000);
-      return s.state === 'stopping' ? `${traced}; bpftrace is printing what it still holds (${extra} so far)` : `${traced}, then ${extra} while bpftrace printed what it held`;
+      const extraS = (elapsedMs - durationMs) / 1000;
+      if (s.state === 'stopping') {
+        return `${traced}; bpftrace is printing what it still holds${extraS >= 1 ? ` (${formatSeconds(extraS)} so far)` : ''}`;
+      }
+      return extraS >= 1 ? `${traced}, then ${formatSeconds(extraS)} while bpftrace printed what it held` : traced;
     }
   }
 }
@@ -122,8 +125,17 @@ function SessionPanel(p: { readonly s: SessionInfo; readonly notify: (e: AppErro
           </div>
         </div>
         {running ? (
-          <button class="danger" data-testid="stop-session" disabled={s.state === 'stopping'} onClick={() => void stop()} title="Stops bpftrace as Ctrl-C does: it prints its END totals and the capture is closed">
-            {s.state === 'stopping' ? 'Stopping…' : 'Stop'}
+          <button
+            class="danger"
+            data-testid="stop-session"
+            onClick={() => void stop()}
+            title={
+              s.state === 'stopping'
+                ? 'Stops bpftrace at once, as a second Ctrl-C does: what it still holds is dropped (the capture says so)'
+                : 'Stops bpftrace as Ctrl-C does: it prints its END totals and the capture is closed'
+            }
+          >
+            {s.state === 'stopping' ? 'Stop now' : 'Stop'}
           </button>
         ) : null}
       </div>

@@ -51,8 +51,9 @@ export function TargetsView(p: { readonly notify: (e: AppError) => void; readonl
       // targets.json is damaged (or unreadable): say so, and still offer this machine.
       setTargets([LOCAL]);
       setListError(r.error.message);
+      notify(r.error);
     }
-  }, []);
+  }, [notify]);
 
   useEffect(() => {
     void reload();
