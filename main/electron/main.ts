@@ -11,11 +11,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRules } from '../node/commands/analysis-run.js';
 import { bundledCaptures, defaultSshConfig, RENDERER_DIR } from '../node/app-paths.js';
-import type { Engine } from '../node/engine/engine.js';
 import { createEngine } from '../node/engine/engine.js';
 import { APP_SCHEME } from './app-origin.js';
 import { serveAppRequest } from './app-protocol.js';
-import { engineWhenReady } from './engine-when-ready.js';
 import { bindIpc } from './ipc-main.js';
 import { installMenu } from './menu.js';
 import { allowPermission, allowWebview, windowOpenPolicy } from './navigation-policy.js';
@@ -32,44 +30,20 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
   const capturesDir = join(userData, 'captures');
   mkdirSync(capturesDir, { recursive: true });
-  // The engine is made once the first window has painted (engine-when-ready.ts): opening the
-  // bundled captures takes seconds, and the window should not wait for them to appear.
-  let engineMade: ((e: Engine) => void) | undefined;
-  const ready = new Promise<Engine>((resolve) => {
-    engineMade = resolve;
+  // The bundled captures open in the background (engine.ready()); what could not be opened is
+  // told to the UI once it is loaded.
+  const warnings: string[] = [];
+  const engine = createEngine({
+    rules: loadRules(undefined),
+    initialCaptures: bundledCaptures(),
+    stateDir: userData,
+    sshConfig: defaultSshConfig(),
+    capturesDir,
+    warn: (text) => {
+      warnings.push(text);
+      console.warn(`lockscope: warning: ${text}`);
+    },
   });
-  const makeEngine = (): void => {
-    const made = engineMade;
-    if (made === undefined) {
-      return;
-    }
-    engineMade = undefined;
-    const warnings: string[] = [];
-    try {
-      made(
-        createEngine({
-          rules: loadRules(undefined),
-          initialCaptures: bundledCaptures(),
-          stateDir: userData,
-          sshConfig: defaultSshConfig(),
-          capturesDir,
-          warn: (text) => {
-            warnings.push(text);
-            console.warn(`lockscope: warning: ${text}`);
-          },
-        }),
-      );
-    } catch (e) {
-      // A bug, or a state directory the app cannot use: say so rather than leave the window waiting.
-      dialog.showErrorBox('Lockscope could not start its engine', e instanceof Error ? (e.stack ?? e.message) : String(e));
-      app.exit(1);
-      return;
-    }
-    for (const text of warnings) {
-      actions.notice({ code: 'open_failed', message: text });
-    }
-  };
-  const engine = engineWhenReady(ready);
 
   const ses = session.defaultSession;
   protocol.handle(APP_SCHEME, (req) => serveAppRequest(RENDERER_DIR, req));
@@ -146,14 +120,14 @@ async function start(): Promise<void> {
   const openWindow = (): void => {
     const win = createAppWindow(windows);
     window = win;
-    win.once('ready-to-show', () => {
-      setImmediate(makeEngine);
-    });
-    win.webContents.once('did-fail-load', makeEngine);
-    setTimeout(makeEngine, 3000).unref();
     win.webContents.on('did-finish-load', () => {
-      // Told once the UI can show it: recent files that are gone.
+      // Told once the UI can show them: recent files that are gone, bundled captures that did not open.
       actions.pruneRecent();
+      void engine.ready().then(() => {
+        for (const text of warnings.splice(0)) {
+          actions.notice({ code: 'open_failed', message: text });
+        }
+      });
     });
     win.on('closed', () => {
       if (window === win) {
@@ -192,8 +166,7 @@ async function start(): Promise<void> {
     e.preventDefault();
     disposed = true;
     ipc.dispose();
-    makeEngine();
-    void ready.then((e) => e.dispose()).finally(() => {
+    void engine.dispose().finally(() => {
       app.quit();
     });
   });
