@@ -143,6 +143,26 @@ describe('request timeline view (browser): 6.1, light', () => {
     await ui.page.locator('[data-testid=walk-panel][data-walk="1"]').waitFor();
     assert.equal(await ui.page.locator('[data-testid=chain-previous]').isDisabled(), true, 'walk #1 has no previous walk in this capture');
   });
+
+  it('a click on a bar of the overview opens a walk of that bucket', async () => {
+    const range = ui.page.locator('[data-testid=overview-range]');
+    const from = Number(await range.getAttribute('data-from'));
+    const to = Number(await range.getAttribute('data-to'));
+    const over = ui.page.locator('[data-testid=overview] .u-over');
+    const box = await over.boundingBox();
+    assert.ok(box !== null);
+    // A quarter of the way in: walks run from 1 s to about 20 s of this 35 s capture.
+    const f = 0.25;
+    await over.click({ position: { x: box.width * f, y: box.height * 0.8 } });
+    await waitUntil(ui.page, `document.querySelector('[data-testid=walk-panel]').getAttribute('data-walk') !== '1'`);
+    const panel = ui.page.locator('[data-testid=walk-panel]');
+    const start = Number(await panel.getAttribute('data-start'));
+    const clicked = from + (to - from) * f;
+    const bucket = (to - from) / 100; // generous: the chart has more than 100 buckets
+    assert.ok(Math.abs(start - clicked) < bucket, `walk at ${start} ns, clicked at ${clicked} ns`);
+    const n = Number(await panel.getAttribute('data-walk'));
+    assert.equal(await ui.page.locator('[data-testid=walk-verdict]').innerText(), inspectVerdict(CAPTURE_61, n));
+  });
 });
 
 describe('request timeline view (browser): sid, dark', () => {

@@ -1,11 +1,12 @@
 /**
- * What the timeline reads from a capture, sorted once per capture so that every query after is a
- * binary search and a scan of what falls in its range:
+ * What the timeline reads from a capture, gathered in one pass per capture so that every query
+ * after scans only what lies near its range (timed-blocks.ts: points in arrival order, in blocks
+ * that know their time span — no sort of millions of points):
  *   - each batch's time extent (batches are only roughly time ordered: a lab capture's five
- *     batches each span most of it), so a scan for one walk skips the batches outside its range;
- *   - every event's time, sorted (events in a range: two binary searches);
- *   - every walk's start and verdict, sorted by start;
- *   - every uring_lock hold (acquired → release by the same task), by the time it was taken,
+ *     batches each span most of it), so a scan skips the batches outside its range, and counts a
+ *     batch wholly inside by its size;
+ *   - every walk's start and verdict;
+ *   - every uring_lock hold (acquired → release by the same task), at the time it was taken,
  *     with its duration: from raw lock events and from the ops of window summaries.
  * "uring_lock" is any lock a walk window named (window_enter / window_summary `lock`).
  *
@@ -15,6 +16,8 @@
 import type { EventColumns } from '../capture/event-columns.js';
 import { K, OK } from '../capture/event-columns.js';
 import type { CaptureAnalysis } from './capture-analysis.js';
+import type { TimedBlocks } from './timed-blocks.js';
+import { PointList } from './timed-blocks.js';
 
 /** Verdict codes in `walkVerdict`. */
 export const V_HELD = 0;
@@ -27,15 +30,12 @@ export interface BatchExtent {
 }
 
 export interface CaptureIndex {
+  readonly batches: readonly EventColumns[];
   readonly extents: readonly BatchExtent[];
-  /** Every event's ts, ascending. */
-  readonly eventTs: Float64Array;
-  /** Walk starts, ascending, with their verdict codes and indexes in the same order. */
-  readonly walkStart: Float64Array;
-  readonly walkVerdict: Uint8Array;
-  /** Hold starts (ns), ascending, and each hold's duration (ns). */
-  readonly holdStart: Float64Array;
-  readonly holdNs: Float64Array;
+  /** Walk starts with their verdict codes. */
+  readonly walks: TimedBlocks;
+  /** Hold starts (ns) with each hold's duration (ns). */
+  readonly holds: TimedBlocks;
   /** The capture's first and last event times (0, 0 when empty). */
   readonly minTs: number;
   readonly maxTs: number;
@@ -71,52 +71,6 @@ function verdictCode(v: WalkPoint['verdict']): number {
   return v === 'HELD' ? V_HELD : v === 'NOT_HELD' ? V_NOT_HELD : V_UNKNOWN;
 }
 
-/** Sorts `keys` ascending and applies the same order to `values` (in place). */
-function sortPairs(keys: Float64Array, values: Float64Array | Uint8Array): void {
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i] ?? 0) < (keys[i - 1] ?? 0)) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) {
-    return;
-  }
-  const order = new Uint32Array(keys.length);
-  for (let i = 0; i < order.length; i++) {
-    order[i] = i;
-  }
-  order.sort((x, y) => (keys[x] ?? 0) - (keys[y] ?? 0));
-  const k2 = keys.slice();
-  const v2 = values.slice();
-  for (let i = 0; i < order.length; i++) {
-    const j = order[i] ?? 0;
-    keys[i] = k2[j] ?? 0;
-    values[i] = v2[j] ?? 0;
-  }
-}
-
-/** A growable pair of number columns. */
-class PairList {
-  keys = new Float64Array(1024);
-  values = new Float64Array(1024);
-  length = 0;
-  push(k: number, v: number): void {
-    if (this.length === this.keys.length) {
-      const k2 = new Float64Array(this.length * 2);
-      k2.set(this.keys);
-      this.keys = k2;
-      const v2 = new Float64Array(this.length * 2);
-      v2.set(this.values);
-      this.values = v2;
-    }
-    this.keys[this.length] = k;
-    this.values[this.length] = v;
-    this.length++;
-  }
-}
-
 /** The set of uring_lock addresses: locks a walk window named. */
 function windowLocks(batches: readonly EventColumns[]): Set<number> {
   const locks = new Set<number>();
@@ -135,8 +89,8 @@ function windowLocks(batches: readonly EventColumns[]): Set<number> {
   return locks;
 }
 
-function collectHolds(batches: readonly EventColumns[], locks: ReadonlySet<number>): PairList {
-  const holds = new PairList();
+function collectHolds(batches: readonly EventColumns[], locks: ReadonlySet<number>): PointList {
+  const holds = new PointList();
   /** Each lock's ordinal, for a numeric key per task and lock (tid · 2^20 + ordinal: exact below 2^53). */
   const ordinal = new Map<number, number>();
   for (const l of locks) {
@@ -189,12 +143,6 @@ function collectHolds(batches: readonly EventColumns[], locks: ReadonlySet<numbe
 
 export function buildIndex(batches: readonly EventColumns[], walks: readonly (WalkPoint | undefined)[]): CaptureIndex {
   const extents: BatchExtent[] = [];
-  let total = 0;
-  for (const c of batches) {
-    total += c.count;
-  }
-  const eventTs = new Float64Array(total);
-  let n = 0;
   let minTs = Infinity;
   let maxTs = -Infinity;
   for (const c of batches) {
@@ -202,7 +150,6 @@ export function buildIndex(batches: readonly EventColumns[], walks: readonly (Wa
     let max = -Infinity;
     for (let i = 0; i < c.count; i++) {
       const ts = c.ts[i] ?? 0;
-      eventTs[n++] = ts;
       if (ts < min) {
         min = ts;
       }
@@ -220,54 +167,42 @@ export function buildIndex(batches: readonly EventColumns[], walks: readonly (Wa
     minTs = Math.min(minTs, min);
     maxTs = Math.max(maxTs, max);
   }
-  eventTs.sort();
 
-  let walkCount = 0;
-  for (const w of walks) {
-    if (w !== undefined) {
-      walkCount++;
+  const w = new PointList();
+  for (const p of walks) {
+    if (p !== undefined) {
+      w.push(p.start, verdictCode(p.verdict));
     }
   }
-  const walkStart = new Float64Array(walkCount);
-  const walkVerdict = new Uint8Array(walkCount);
-  let j = 0;
-  for (const w of walks) {
-    if (w !== undefined) {
-      walkStart[j] = w.start;
-      walkVerdict[j] = verdictCode(w.verdict);
-      j++;
-    }
-  }
-  sortPairs(walkStart, walkVerdict);
-
-  const holds = collectHolds(batches, windowLocks(batches));
-  const holdStart = holds.keys.slice(0, holds.length);
-  const holdNs = holds.values.slice(0, holds.length);
-  sortPairs(holdStart, holdNs);
 
   return {
+    batches,
     extents,
-    eventTs,
-    walkStart,
-    walkVerdict,
-    holdStart,
-    holdNs,
+    walks: w.blocks(),
+    holds: collectHolds(batches, windowLocks(batches)).blocks(),
     minTs: Number.isFinite(minTs) ? minTs : 0,
     maxTs: Number.isFinite(maxTs) ? maxTs : 0,
   };
 }
 
-/** The first position in ascending `a` whose value is ≥ x (a.length when none). */
-export function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] ?? 0) < x) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+/** Events with a time in [from, to]: batches wholly inside count by their size, the rest are scanned. */
+export function eventsInRange(ix: CaptureIndex, from: number, to: number): number {
+  let n = 0;
+  ix.batches.forEach((c, b) => {
+    const x = ix.extents[b];
+    if (x === undefined || x.max < from || x.min > to) {
+      return;
     }
-  }
-  return lo;
+    if (x.min >= from && x.max <= to) {
+      n += c.count;
+      return;
+    }
+    for (let i = 0; i < c.count; i++) {
+      const t = c.ts[i] ?? 0;
+      if (t >= from && t <= to) {
+        n++;
+      }
+    }
+  });
+  return n;
 }

@@ -98,8 +98,28 @@ function timeAxis(t: ChartTheme, label: string | undefined): uPlot.Axis {
 
 const timeSeries: uPlot.Series = { label: 'time', value: (_u, v: number | null) => (v === null ? '–' : `${v.toFixed(6)} s`) };
 
-/** Walks per bucket, stacked by verdict. */
-export function walksOptions(t: ChartTheme, marks: OverviewMarks): Omit<uPlot.Options, 'width' | 'height'> {
+/** Who is told of a click (not a drag) on the chart, with the x value clicked (s); set by the view, read at click time. */
+export interface PickTarget {
+  current: ((s: number) => void) | undefined;
+}
+
+/** A click without a drag (the pointer moved less than 3 px between press and release) picks a time. */
+function pickOnClick(pick: PickTarget): (u: uPlot) => void {
+  return (u) => {
+    let downX = NaN;
+    u.over.addEventListener('mousedown', (e) => {
+      downX = e.clientX;
+    });
+    u.over.addEventListener('click', (e) => {
+      if (Math.abs(e.clientX - downX) < 3) {
+        pick.current?.(u.posToVal(e.offsetX, 'x'));
+      }
+    });
+  };
+}
+
+/** Walks per bucket, stacked by verdict; a click on a bucket picks it. */
+export function walksOptions(t: ChartTheme, marks: OverviewMarks, pick: PickTarget): Omit<uPlot.Options, 'width' | 'height'> {
   const path = bars();
   const barSeries = (label: string, colour: string, idx: 1 | 2 | 3): uPlot.Series => ({
     label,
@@ -115,7 +135,7 @@ export function walksOptions(t: ChartTheme, marks: OverviewMarks): Omit<uPlot.Op
     axes: [timeAxis(t, 'time since capture start'), { ...axisStyle(t), label: 'walks per bucket', labelSize: 18, size: 80, values: (_u, splits) => splits.map((s) => formatCount(s)) }],
     series: [timeSeries, barSeries('UNKNOWN', t.unknown, 1), barSeries('NOT_HELD', t.notHeld, 2), barSeries('HELD', t.held, 3)],
     cursor: { ...cursorOptions({ selectRange: true, syncKey: OVERVIEW_SYNC_KEY }), y: false },
-    hooks: { draw: [walkLine(t, marks)] },
+    hooks: { draw: [walkLine(t, marks)], ready: [pickOnClick(pick)] },
   };
 }
 

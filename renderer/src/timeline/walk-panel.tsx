@@ -97,7 +97,7 @@ export function WalkPanel({ detail: d, capture, onOpenWalk }: WalkPanelProps) {
     }
   };
   return (
-    <aside class="walk-panel" data-testid="walk-panel" data-walk={r.index} data-verdict={r.verdict}>
+    <aside class="walk-panel" data-testid="walk-panel" data-walk={r.index} data-verdict={r.verdict} data-start={r.start}>
       <header>
         <h3>
           Walk #{formatCount(r.index)} <span class={`verdict-badge v-${r.verdict}`} data-testid="walk-verdict">{r.verdict}</span>

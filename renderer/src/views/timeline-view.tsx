@@ -15,6 +15,7 @@ import { formatCount, formatNs } from '../chart/format-units.js';
 import { lanesPicture } from '../timeline/lanes-draw.js';
 import { lanesOptions } from '../timeline/lanes-options.js';
 import { lockStateData, lockStateOptions } from '../timeline/lock-state.js';
+import type { PickTarget } from '../timeline/overview-options.js';
 import { hasHolds, holdData, holdOptions, walksData, walksOptions } from '../timeline/overview-options.js';
 import type { TimeRange } from '../timeline/time-range.js';
 import { panRange, selectionRange, zoomRange } from '../timeline/time-range.js';
@@ -123,7 +124,24 @@ function TimelineBody(p: TimelineViewProps) {
   };
 
   const walkS = detail === undefined ? undefined : detail.row.start / 1e9;
-  const wOptions = useMemo(() => walksOptions(theme, { walkS }), [theme, walkS]);
+  // A click on a bucket opens its first NOT_HELD walk, or else its first walk.
+  const bucketPick = useRef<PickTarget>({ current: undefined }).current;
+  bucketPick.current = (s: number): void => {
+    if (series === undefined) {
+      return;
+    }
+    const k = Math.floor((s * 1e9 - series.fromNs) / series.bucketNs);
+    const from = series.fromNs + Math.max(0, k) * series.bucketNs;
+    const q = { captureId, ctx: undefined, tid: undefined, fromNs: from, toNs: from + series.bucketNs, offset: 0, limit: 1 };
+    void (async () => {
+      const nh = await api.queryWalks({ ...q, verdict: 'NOT_HELD' });
+      const row = nh.ok && nh.value.rows[0] !== undefined ? nh.value.rows[0] : await api.queryWalks({ ...q, verdict: 'ALL' }).then((r) => (r.ok ? r.value.rows[0] : undefined));
+      if (row !== undefined) {
+        p.onOpenWalk(row.index);
+      }
+    })();
+  };
+  const wOptions = useMemo(() => walksOptions(theme, { walkS }, bucketPick), [theme, walkS, bucketPick]);
   const hOptions = useMemo(() => holdOptions(theme, { walkS }), [theme, walkS]);
   const wData = useMemo(() => (series === undefined ? undefined : walksData(series)), [series]);
   const hData = useMemo(() => (series === undefined || !hasHolds(series) ? undefined : holdData(series)), [series]);
@@ -163,7 +181,7 @@ function TimelineBody(p: TimelineViewProps) {
         ) : (
           <UPlotChart options={hOptions} data={hData} height={170} testId="overview-holds" onSelect={zoomTo} />
         )}
-        <p class="hint tl-help">Drag across a chart to zoom in (the engine folds the range into one bucket per pixel, keeping each bucket's extremes). Bars: walks per bucket by verdict. Band: the shortest to the longest uring_lock hold taken in each bucket. Dashed line: the walk shown below.</p>
+        <p class="hint tl-help">Click a bar to open its first NOT_HELD walk (or else its first walk); drag across a chart to zoom in (the engine folds the range into one bucket per pixel, keeping each bucket's extremes). Bars: walks per bucket by verdict. Band: the shortest to the longest uring_lock hold taken in each bucket. Dashed line: the walk shown below.</p>
       </div>
 
       <div class="tl-walkbar">

@@ -1,13 +1,15 @@
 /** timelineSeries and decimation: verdict counts per bucket, hold envelopes that keep every extreme, ranges. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildIndex, eventsInRange } from '../../../main/core/app/capture-index.js';
 import { CaptureAnalysis } from '../../../main/core/app/capture-analysis.js';
 import { bucketsOf, minMaxEnvelope } from '../../../main/core/app/decimate.js';
+import { timedBlocks } from '../../../main/core/app/timed-blocks.js';
 import { timelineSeries } from '../../../main/core/app/timeline-series.js';
 import { columnsFromEvents } from '../../../main/core/capture/event-columns.js';
 import type { CaptureEvent } from '../../../main/core/capture/events.js';
 import type { Addr } from '../../../main/core/util/addr.js';
-import { header } from '../../support/fixtures.js';
+import { header, t } from '../../support/fixtures.js';
 import { defaultRules, missReadings, rawWindow, req } from '../../support/scenario.js';
 import { mulberry32 } from '../../support/prng.js';
 
@@ -78,6 +80,19 @@ describe('timelineSeries', () => {
   });
 });
 
+describe('capture index', () => {
+  it('counts events in a range over batches wholly inside, partly inside and out of order', () => {
+    const batch = (ts: readonly number[]): CaptureEvent[] => ts.map((at) => ({ kind: 'req_free' as const, ts: t(at), cpu: 0, tid: 1, req: req(1) }));
+    const batches = [[1, 2, 3], [10, 5, 20], [30, 40], [4, 100]].map((b) => columnsFromEvents(batch(b)));
+    const ix = buildIndex(batches, []);
+    assert.equal(ix.minTs, 1);
+    assert.equal(ix.maxTs, 100);
+    assert.equal(eventsInRange(ix, 0, 1000), 10);
+    assert.equal(eventsInRange(ix, 3, 20), 5); // 3, 10, 5, 20, 4
+    assert.equal(eventsInRange(ix, 21, 29), 0);
+  });
+});
+
 describe('minMaxEnvelope', () => {
   it('never drops an extreme however many points share a bucket', () => {
     const rnd = mulberry32(7);
@@ -92,7 +107,16 @@ describe('minMaxEnvelope', () => {
     vs[31_337] = -5;
     vs[77_777] = 5000;
     const b = bucketsOf(0, n * 10, 37);
-    const env = minMaxEnvelope(b, ts, vs);
+    // Out of order within the blocks, as a capture's points may be.
+    for (let i = 0; i + 1 < n; i += 3) {
+      const x = ts[i] ?? 0;
+      ts[i] = ts[i + 1] ?? 0;
+      ts[i + 1] = x;
+      const y = vs[i] ?? 0;
+      vs[i] = vs[i + 1] ?? 0;
+      vs[i + 1] = y;
+    }
+    const env = minMaxEnvelope(b, timedBlocks(ts, vs));
     assert.equal(Math.min(...env.min.map((x) => x ?? Infinity)), -5);
     assert.equal(Math.max(...env.max.map((x) => x ?? -Infinity)), 5000);
     // Every bucket's min/max is the true one over its points.
