@@ -13,6 +13,7 @@ import type { WorkloadSpec } from '../../core/session/workload-spec.js';
 import { parseWorkloadSpec } from '../../core/session/workload-spec.js';
 import { describeOpenError } from '../capture-file.js';
 import { DEFAULT_MAX_RATE } from '../commands/trace-command.js';
+import type { Target } from '../targets/target.js';
 import type { CaptureRegistry } from './capture-registry.js';
 import { RunningSession } from './running-session.js';
 import type { TargetRegistry } from './target-registry.js';
@@ -57,7 +58,7 @@ export class SessionRegistry {
     } catch (e) {
       return Promise.resolve({ ok: false, error: { code: 'target_failed', message: `no place for the capture: ${describeOpenError(e, this.o.capturesDir, 'create')}` } });
     }
-    let target;
+    let target: Target;
     try {
       target = this.o.targets.targetOf(entry.value);
     } catch (e) {
