@@ -57,17 +57,18 @@ export function captureIndex(a: CaptureAnalysis): CaptureIndex {
   if (hit !== undefined && hit.batches === a.batches.length && hit.revision === a.revision) {
     return hit.index;
   }
-  const index = buildIndex(a.batches, walks.map((w) => (w === undefined ? undefined : { start: w.start, verdict: w.verdict.verdict })));
+  const index = buildIndex(a.batches, walks);
   cache.set(a, { batches: a.batches.length, revision: a.revision, index });
   return index;
 }
 
+/** What the index reads of a walk record (the records themselves are given: no copy per walk). */
 export interface WalkPoint {
   readonly start: number;
-  readonly verdict: 'HELD' | 'NOT_HELD' | 'UNKNOWN';
+  readonly verdict: { readonly verdict: 'HELD' | 'NOT_HELD' | 'UNKNOWN' };
 }
 
-function verdictCode(v: WalkPoint['verdict']): number {
+function verdictCode(v: WalkPoint['verdict']['verdict']): number {
   return v === 'HELD' ? V_HELD : v === 'NOT_HELD' ? V_NOT_HELD : V_UNKNOWN;
 }
 
@@ -171,7 +172,7 @@ export function buildIndex(batches: readonly EventColumns[], walks: readonly (Wa
   const w = new PointList();
   for (const p of walks) {
     if (p !== undefined) {
-      w.push(p.start, verdictCode(p.verdict));
+      w.push(p.start, verdictCode(p.verdict.verdict));
     }
   }
 
