@@ -90,35 +90,70 @@ function windowLocks(batches: readonly EventColumns[]): Set<number> {
   return locks;
 }
 
+/**
+ * Per task and lock, when it took the lock: a slot per (tid, lock) in a plain array of doubles
+ * (NaN: not held), found through a map of small-integer keys. A map keyed by doubles, or holding
+ * doubles, allocates on every lock event — millions of them in a big capture, under a large heap.
+ */
+class TakenTable {
+  private readonly locks: number[];
+  private readonly slots = new Map<number, number>();
+  private readonly at: number[] = [];
+
+  constructor(locks: ReadonlySet<number>) {
+    this.locks = [...locks];
+  }
+
+  /** The slot of (tid, lock), or -1 when the lock is not a uring_lock. */
+  slot(tid: number, lock: number): number {
+    const ord = this.locks.indexOf(lock);
+    if (ord < 0) {
+      return -1;
+    }
+    // Exact integer keys; below 2^30 they are small integers, which a Map stores without allocating.
+    const key = tid * this.locks.length + ord;
+    let s = this.slots.get(key);
+    if (s === undefined) {
+      s = this.at.length;
+      this.at.push(NaN);
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
+  take(slot: number, ts: number): void {
+    this.at[slot] = ts;
+  }
+
+  /** When it was taken (NaN: not seen taken), and clears it. */
+  release(slot: number): number {
+    const from = this.at[slot] ?? NaN;
+    this.at[slot] = NaN;
+    return from;
+  }
+}
+
 function collectHolds(batches: readonly EventColumns[], locks: ReadonlySet<number>): PointList {
   const holds = new PointList();
-  /** Each lock's ordinal, for a numeric key per task and lock (tid · 2^20 + ordinal: exact below 2^53). */
-  const ordinal = new Map<number, number>();
-  for (const l of locks) {
-    ordinal.set(l, ordinal.size);
-  }
-  /** Per task and lock, when it took the lock. */
-  const taken = new Map<number, number>();
+  const taken = new TakenTable(locks);
   for (const c of batches) {
     for (let i = 0; i < c.count; i++) {
       const k = c.kind[i];
       if (k === K.lock_acquired || k === K.lock_release) {
-        const lockOrdinal = ordinal.get(c.lock[i] ?? 0);
-        if (lockOrdinal === undefined) {
+        const slot = taken.slot(c.tid[i] ?? 0, c.lock[i] ?? 0);
+        if (slot < 0) {
           continue;
         }
-        const key = (c.tid[i] ?? 0) * 2 ** 20 + lockOrdinal;
         const ts = c.ts[i] ?? 0;
         if (k === K.lock_acquired) {
           if (((c.bits[i] ?? 0) & OK) !== 0) {
-            taken.set(key, ts);
+            taken.take(slot, ts);
           }
         } else {
-          const from = taken.get(key);
-          if (from !== undefined && ts >= from) {
+          const from = taken.release(slot);
+          if (ts >= from) {
             holds.push(from, ts - from);
           }
-          taken.delete(key);
         }
       }
     }
