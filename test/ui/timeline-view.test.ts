@@ -188,4 +188,21 @@ describe('request timeline view (browser): sid, dark', () => {
     assert.deepEqual(ui.pageErrors, []);
     await screenshot(ui.page, 'timeline-sid');
   });
+
+  it('a walk while other tasks held and waited for the same uring_lock: a lane each, as the engine computes them', async () => {
+    // Walk #2,906 of the sid capture: four more io-wq workers and the submitter around it.
+    const n = 2906;
+    await showWalk(ui.page, n);
+    const captures = await ui.engine.listCaptures({});
+    assert.ok(captures.ok);
+    const id = captures.value.find((c) => c.name === 'lab-sid-7.2-patched.lscap')?.id ?? '';
+    const d = await ui.engine.getWalk({ captureId: id, index: n });
+    assert.ok(d.ok);
+    assert.ok(d.value.lanes.length >= 2, `walk #${n} has ${d.value.lanes.length} lanes`);
+    assert.equal(Number(await ui.page.locator('[data-testid=lanes-panel]').getAttribute('data-lanes')), d.value.lanes.length);
+    assert.equal(await ui.page.locator('[data-testid=walk-verdict]').innerText(), inspectVerdict(CAPTURE_SID, n));
+    assert.ok((await pixels(ui.page, 'lanes', '--held')) > 50);
+    await ui.page.locator('[data-testid=lanes-panel]').scrollIntoViewIfNeeded();
+    await screenshot(ui.page, 'timeline-sid-lanes');
+  });
 });

@@ -225,7 +225,7 @@ function WalkSection({ detail: d, theme, laneRange: r, setLaneRange, capture, on
   };
   return (
     <div class="tl-walk">
-      <div class="tl-lanes panel">
+      <div class="tl-lanes panel" data-testid="lanes-panel" data-lanes={d.lanes.length}>
         <div class="tl-bar">
           <h3>
             Request timeline of walk #{formatCount(d.row.index)} <span class={`verdict-badge v-${d.row.verdict}`}>{d.row.verdict}</span>
