@@ -33,6 +33,22 @@ type RootPrefix = readonly string[];
 
 const SUDO_PROBE_TIMEOUT_MS = 10_000;
 const WATCHDOG = fileURLToPath(new URL('./child-watchdog.js', import.meta.url));
+/**
+ * How to run a Node script as a child: this process's own binary. Under Electron that binary is
+ * the app, which runs a script as Node only with ELECTRON_RUN_AS_NODE=1 in its environment; it is
+ * set on the command line through env(1) because sudo drops it, and not on this process, whose
+ * Chromium children would inherit it.
+ */
+export function nodeCommand(electron: string | undefined = electronVersion(), execPath: string = process.execPath): readonly string[] {
+  return electron === undefined ? [execPath] : ['env', 'ELECTRON_RUN_AS_NODE=1', execPath];
+}
+
+/** Electron's version when this process is Electron's (its types declare the field always present; in Node it is absent). */
+function electronVersion(): string | undefined {
+  const versions: Readonly<Record<string, string | undefined>> = process.versions;
+  return versions.electron;
+}
+
 /** Where sudo's secure_path usually looks beyond a user's PATH. */
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
@@ -247,7 +263,7 @@ export class LocalTarget implements Target {
     if (!findProgram(program, prefix.length > 0 ? SBIN_DIRS : [])) {
       return err({ kind: 'not_found', target: this.name, what: `the program ${program}` });
     }
-    const guard = [process.execPath, WATCHDOG, String(process.pid), String(o.timeoutMs), String(this.spawnGraceMs), '--', ...argv];
+    const guard = [...nodeCommand(), WATCHDOG, String(process.pid), String(o.timeoutMs), String(this.spawnGraceMs), '--', ...argv];
     const [first, ...rest] = [...prefix, ...guard];
     if (first === undefined) {
       throw new Error('spawn: empty command');

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LocalTarget } from '../../../main/node/targets/local-target.js';
+import { LocalTarget, nodeCommand } from '../../../main/node/targets/local-target.js';
 import type { Spawned } from '../../../main/node/targets/target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockscope-local-'));
@@ -328,5 +328,15 @@ describe('LocalTarget.spawn: the command dies with Lockscope', () => {
     assert.equal(out, 'spawned\n');
     assert.equal(sudoLog(sudo)[0], '-n true');
     assert.match(sudoLog(sudo)[1] ?? '', /^-n -- .*node.* .*child-watchdog\.js \d+ 5000 300 -- echo spawned$/);
+  });
+});
+
+describe('nodeCommand: the watchdog runs as Node under Electron too', () => {
+  it('plain Node runs its own binary', () => {
+    assert.deepEqual(nodeCommand(), [process.execPath], 'this test runs in Node, not Electron');
+    assert.deepEqual(nodeCommand(undefined, '/usr/bin/node'), ['/usr/bin/node']);
+  });
+  it('Electron runs its binary as Node, the variable on the command line (sudo drops the environment)', () => {
+    assert.deepEqual(nodeCommand('45.0.0', '/opt/Lockscope/lockscope'), ['env', 'ELECTRON_RUN_AS_NODE=1', '/opt/Lockscope/lockscope']);
   });
 });
