@@ -5,25 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { RENDERER_CSP } from '../node/serve/serve-server.js';
+import { RENDERER_HEADERS as HEADERS, RENDERER_TYPES as TYPES } from '../node/renderer-files.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
-
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
-
-const HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': RENDERER_CSP,
-} as const;
 
 function answer(status: number, type: string, body: Uint8Array | string): Response {
   return new Response(status === 200 ? body : status === 405 ? 'method not allowed' : 'not found', { status, headers: { ...HEADERS, 'content-type': type } });

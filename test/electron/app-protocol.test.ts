@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appFileFor, serveAppRequest } from '../../main/electron/app-protocol.js';
-import { RENDERER_CSP } from '../../main/node/serve/serve-server.js';
+import { RENDERER_CSP } from '../../main/node/renderer-files.js';
 
 let root = '';
 let dir = '';

@@ -17,19 +17,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AppError } from '../../core/app/app-contract.js';
 import { checkArgs, isAppMethod, MAX_UPLOAD_BASE64 } from '../../core/app/app-schemas.js';
 import type { Engine } from '../engine/engine.js';
-
-/** The renderer's Content-Security-Policy: no inline script, no remote anything. */
-export const RENDERER_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+import { RENDERER_HEADERS, RENDERER_TYPES as TYPES } from '../renderer-files.js';
 
 const MAX_BODY = MAX_UPLOAD_BASE64 + 4096;
 
@@ -59,13 +47,7 @@ function sameToken(given: string | undefined, token: string): boolean {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': RENDERER_CSP,
-  });
+  res.writeHead(status, { ...RENDERER_HEADERS, 'content-type': type });
   res.end(body);
 }
 

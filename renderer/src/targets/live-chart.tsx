@@ -9,7 +9,7 @@ import { axisStyle } from '../chart/chart-options.js';
 import { chartTheme } from '../chart/chart-theme.js';
 import { formatCount } from '../chart/format-units.js';
 import { UPlotChart } from '../chart/uplot-chart.js';
-import { useThemeKey } from './use-theme-key.js';
+import { useThemeKey } from '../chart/use-theme-key.js';
 
 /** Tick steps in whole units (seconds, walks per second): a 5 s session must not read 1 s, 2 s, 2 s. */
 const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];

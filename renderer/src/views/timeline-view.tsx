@@ -19,7 +19,7 @@ import type { PickTarget } from '../timeline/overview-options.js';
 import { hasHolds, holdData, holdOptions, walksData, walksOptions } from '../timeline/overview-options.js';
 import type { TimeRange } from '../timeline/time-range.js';
 import { panRange, selectionRange, zoomRange } from '../timeline/time-range.js';
-import { useThemeKey } from '../timeline/use-theme-key.js';
+import { useThemeKey } from '../chart/use-theme-key.js';
 import { formatAt, WalkPanel } from '../timeline/walk-panel.js';
 import type { CaptureViewProps } from './view-props.js';
 

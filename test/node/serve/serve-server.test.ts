@@ -10,7 +10,8 @@ import type { Engine } from '../../../main/node/engine/engine.js';
 import { createEngine } from '../../../main/node/engine/engine.js';
 import { loadRules } from '../../../main/node/commands/analysis-run.js';
 import type { Serving } from '../../../main/node/serve/serve-server.js';
-import { RENDERER_CSP, serve } from '../../../main/node/serve/serve-server.js';
+import { RENDERER_CSP } from '../../../main/node/renderer-files.js';
+import { serve } from '../../../main/node/serve/serve-server.js';
 
 const TOKEN = '0123456789abcdef0123456789abcdef';
 
