@@ -1,7 +1,7 @@
 /**
  * The desktop app's main process: the engine (captures, targets, sessions) lives here for the
- * app's whole life; windows come and go and re-read its state (on macOS the app, and any running
- * session, stays when the last window closes). The renderer is served from lockscope://app/,
+ * app's whole life; windows come and go and re-read its state (a running session goes on when the
+ * last window closes: see lifecycle-policy.ts). The renderer is served from lockscope://app/,
  * talks to the engine only through the preload's verbs (ipc-main-core.ts checks the sender and
  * the arguments of each), and may not open windows, navigate away or ask for permissions.
  */
@@ -19,6 +19,7 @@ import { installMenu } from './menu.js';
 import { allowPermission, allowWebview, windowOpenPolicy } from './navigation-policy.js';
 import { RecentFilesStore } from './recent-files-store.js';
 import { createShellActions } from './shell-actions.js';
+import { whenNoWindows } from './lifecycle-policy.js';
 import { createAppWindow } from './window.js';
 import { WindowRegistry } from './window-registry.js';
 
@@ -151,10 +152,20 @@ async function start(): Promise<void> {
       openWindow();
     }
   });
-  app.on('window-all-closed', () => {
-    // macOS keeps the app (and the engine, with any running session) until Quit.
-    if (process.platform !== 'darwin') {
+  // The last window closed: a running session goes on without a window (launching the app again
+  // shows it), and the app quits once no session runs and no window is open; macOS keeps the app.
+  const quitIfIdle = async (): Promise<void> => {
+    const sessions = await engine.listSessions({});
+    if (window === undefined && whenNoWindows(process.platform, sessions.ok ? sessions.value : []) === 'quit') {
       app.quit();
+    }
+  };
+  app.on('window-all-closed', () => {
+    void quitIfIdle();
+  });
+  engine.onEvent((e) => {
+    if (e.name === 'session' && window === undefined) {
+      void quitIfIdle();
     }
   });
   let disposed = false;
