@@ -42,4 +42,4 @@ if (problems.length > 0) {
   console.error(`\ncheck-core-imports: ${problems.length} problem(s); the core (main/core) must stay free of Node, Electron and the DOM`);
   process.exit(1);
 }
-console.log('check-core-imports: main/core imports only itself and protobufjs');
+console.log(`check-core-imports: main/core imports only itself and ${[...allowedPackages].join(', ')}`);
