@@ -1,6 +1,6 @@
 /**
  * The verbs the preload exposes, as a plain list: importing APP_METHODS would bundle zod (800 kB)
- * into every window's preload for sixteen names. It cannot drift from the contract: the compiler
+ * into every window's preload for a handful of names. It cannot drift from the contract: the compiler
  * rejects a name that is not an AppApi method and fails below while one is missing, and
  * test/electron/preload-bundle.test.ts checks the built bundle against APP_METHODS.
  */
@@ -15,6 +15,7 @@ export const BRIDGE_APP_METHODS = [
   'getSummary',
   'queryWalks',
   'getWalk',
+  'findRequest',
   'getTimeline',
   'getStats',
   'listTargets',

@@ -159,6 +159,29 @@ export interface WalkDetail {
   readonly text: string;
 }
 
+/** A lifecycle event of one request address (its lines of `lockscope inspect --req`). */
+export interface RequestEvent {
+  readonly ts: number;
+  readonly kind: Extract<LaneMark['kind'], 'submit' | 'link' | 'queue_async' | 'complete' | 'fail_link' | 'free'>;
+  readonly text: string;
+}
+
+/** One request address across the capture, as `lockscope inspect --req ADDR` shows it. */
+export interface RequestLookup {
+  /** The address as the capture prints it. */
+  readonly addr: string;
+  /** Walks whose req or next is this address, in walk order (at most 1000). */
+  readonly walks: readonly WalkRow[];
+  /** Walks involving it, in all (more than `walks.length` when cut at 1000). */
+  readonly walkTotal: number;
+  /** Events that mention the address, in all. */
+  readonly events: number;
+  /** Its submit, link, queue, complete, fail_link and free events, in capture order (at most 2000). */
+  readonly lifecycle: readonly RequestEvent[];
+  /** Lifecycle events in all (more than `lifecycle.length` when cut at 2000). */
+  readonly lifecycleTotal: number;
+}
+
 /** Series over capture time decimated to about one point per pixel. */
 export interface TimelineQuery {
   readonly captureId: string;
@@ -315,6 +338,8 @@ export interface AppApi {
   getSummary(a: { readonly captureId: string }): Promise<AppResult<CaptureSummary>>;
   queryWalks(a: WalkQuery): Promise<AppResult<WalkPage>>;
   getWalk(a: { readonly captureId: string; readonly index: number }): Promise<AppResult<WalkDetail>>;
+  /** One request address (hex, 0x…): the walks and lifecycle events that involve it; not_found when no event mentions it. */
+  findRequest(a: { readonly captureId: string; readonly addr: string }): Promise<AppResult<RequestLookup>>;
   getTimeline(a: TimelineQuery): Promise<AppResult<TimelineSeries>>;
   getStats(a: { readonly captureId: string }): Promise<AppResult<CaptureStats>>;
   listTargets(a: Record<string, never>): Promise<AppResult<readonly TargetEntry[]>>;

@@ -38,6 +38,7 @@ export const APP_SCHEMAS = {
     })
     .strict(),
   getWalk: z.object({ captureId: id, index: z.number().int().min(1).max(2 ** 40) }).strict(),
+  findRequest: z.object({ captureId: id, addr: z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'a request address is 0x followed by up to 16 hex digits, like 0xffff888012345678') }).strict(),
   getTimeline: z.object({ captureId: id, fromNs: ns.optional(), toNs: ns.optional(), buckets: z.number().int().min(1).max(MAX_BUCKETS) }).strict(),
   getStats: z.object({ captureId: id }).strict(),
   listTargets: none,
