@@ -4,7 +4,12 @@ import type { Addr } from '../util/addr.js';
 import { formatRelSeconds } from '../util/time.js';
 
 export function formatRequestEvent(e: CaptureEvent, req: Addr, fmt: (a: Addr) => string): string {
-  const at = `${formatRelSeconds(e.ts)}s cpu ${e.cpu} tid ${e.tid}`;
+  return `${formatRelSeconds(e.ts)}s ${requestEventText(e, req, fmt)}`;
+}
+
+/** The line without its time: where (cpu, tid) and what happened to the request. */
+export function requestEventText(e: CaptureEvent, req: Addr, fmt: (a: Addr) => string): string {
+  const at = `cpu ${e.cpu} tid ${e.tid}`;
   const role = (a: Addr): string => (a === req ? 'this request' : fmt(a));
   switch (e.kind) {
     case 'io_submit':

@@ -1,8 +1,8 @@
 /** `lockscope inspect CAPTURE --walk N | --req ADDR`: one walk's or one request's timeline with evidence. */
 import type { WalkRecord } from '../../core/analysis/verdict.js';
-import type { CaptureEvent } from '../../core/capture/events.js';
 import { formatWalk } from '../../core/report/format-walk.js';
 import { formatRequestEvent } from '../../core/report/format-request.js';
+import { mentions } from '../../core/report/request-mentions.js';
 import type { Addr } from '../../core/util/addr.js';
 import { formatAddr, parseAddr } from '../../core/util/addr.js';
 import { CliError } from '../cli-error.js';
@@ -12,36 +12,6 @@ import { runAnalysis } from './analysis-run.js';
 export type InspectTarget = { readonly kind: 'walk'; readonly index: number } | { readonly kind: 'req'; readonly addr: string };
 
 const MAX_REQUEST_LINES = 2000;
-
-function mentions(e: CaptureEvent, a: Addr): boolean {
-  switch (e.kind) {
-    case 'window_enter':
-      return e.req === a || e.link === a;
-    case 'window_exit':
-      return e.req === a || e.next === a;
-    case 'window_summary':
-      return e.req === a || e.link === a || e.next === a;
-    case 'io_submit':
-    case 'io_queue_async':
-    case 'io_complete':
-    case 'req_free':
-      return e.req === a;
-    case 'io_link':
-      return e.req === a || e.target === a;
-    case 'io_fail_link':
-      return e.req === a || e.link === a;
-    case 'lock_acquire':
-    case 'lock_acquired':
-    case 'lock_release':
-    case 'contention_begin':
-    case 'contention_end':
-    case 'totals':
-    case 'lost':
-    case 'probe_misses':
-    case 'marker':
-      return false;
-  }
-}
 
 export function inspectCommand(file: string, target: InspectTarget, o: RunOptions, out: (text: string) => void): number {
   if (target.kind === 'walk') {

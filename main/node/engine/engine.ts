@@ -7,6 +7,7 @@ import type { AppApi, AppEvent, AppEventName, AppEvents } from '../../core/app/a
 import { WalkIndexCache } from '../../core/app/walk-rows.js';
 import type { CaptureAnalysis } from '../../core/app/capture-analysis.js';
 import { walkDetail } from '../../core/app/walk-detail.js';
+import { findRequest } from '../../core/app/request-lookup.js';
 import { timelineSeries } from '../../core/app/timeline-series.js';
 import { captureStats } from '../../core/app/capture-stats.js';
 import type { Rule } from '../../core/rules/rule.js';
@@ -104,6 +105,10 @@ export function createEngine(o: EngineOptions): Engine {
     getWalk: (a) => {
       const got = captures.get(a.captureId);
       return Promise.resolve(got.ok ? walkDetail(got.value.analysis, a.index, got.value.fmt, got.value.name) : got);
+    },
+    findRequest: (a) => {
+      const got = captures.get(a.captureId);
+      return Promise.resolve(got.ok ? findRequest(got.value.analysis, a.addr, got.value.fmt, got.value.name) : got);
     },
     getTimeline: (a) => {
       const got = captures.get(a.captureId);
