@@ -176,7 +176,7 @@ export interface RequestLookup {
   readonly walkTotal: number;
   /** Events that mention the address, in all. */
   readonly events: number;
-  /** Its submit, link, queue, complete, fail_link and free events, in capture order (at most 2000). */
+  /** Its submit, link, queue, complete, fail_link and free events, in time order (the first 2000 the capture holds). */
   readonly lifecycle: readonly RequestEvent[];
   /** Lifecycle events in all (more than `lifecycle.length` when cut at 2000). */
   readonly lifecycleTotal: number;

@@ -59,6 +59,8 @@ function scanEvents(batches: readonly EventColumns[], a: Addr, fmt: (a: Addr) =>
       }
     }
   }
+  // Batches follow the per-CPU buffers, not the clock: show the life in time order.
+  lifecycle.sort((x, y) => x.ts - y.ts);
   return { events, lifecycle, lifecycleTotal };
 }
 
