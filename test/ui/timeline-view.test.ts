@@ -144,6 +144,46 @@ describe('request timeline view (browser): 6.1, light', () => {
     assert.equal(await ui.page.locator('[data-testid=chain-previous]').isDisabled(), true, 'walk #1 has no previous walk in this capture');
   });
 
+  it('a request address in the picker lists its walks as inspect --req does and its lifecycle; a click opens a walk; an absent one says so', async () => {
+    const captures = await ui.engine.listCaptures({});
+    assert.ok(captures.ok);
+    const id = captures.value.find((c) => c.name === 'lab-6.1-unpatched.lscap')?.id ?? '';
+    const w1 = await ui.engine.getWalk({ captureId: id, index: 1 });
+    assert.ok(w1.ok);
+    const addr = w1.value.row.req;
+    const cli = execFileSync(process.execPath, ['bin/lockscope.js', 'inspect', CAPTURE_61, '--req', addr], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const cliWalks = [...new Set([...cli.matchAll(/^ {2}#(\d+) /gm)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    assert.ok(cliWalks.includes(1), cli.slice(0, 400));
+    await showWalk(ui.page, 2);
+    await ui.page.locator('[data-testid=walk-input]').fill(addr);
+    await ui.page.locator('[data-testid=walk-go]').click();
+    const panel = ui.page.locator(`[data-testid=request-panel][data-addr="${addr}"]`);
+    await panel.waitFor();
+    const buttons = await ui.page.locator('[data-testid=request-walks] button').all();
+    const listed = (await Promise.all(buttons.map(async (b) => Number(await b.getAttribute('data-walk'))))).sort((a, b) => a - b);
+    assert.deepEqual(listed, cliWalks.slice(0, 1000));
+    // This capture (summary grain) recorded no lifecycle tracepoints: the panel says so (the sample case below lists them).
+    assert.equal(cli.split('\n').filter((l) => /  (submit|link|queued|complete|freed)/.test(l)).length, 0);
+    assert.equal(await ui.page.locator('[data-testid=request-lifecycle]').count(), 0);
+    assert.match(await panel.innerText(), /No submit, link, queue, completion or free of this address was recorded/);
+    await ui.page.locator('[data-testid=request-walks] button[data-walk="1"]').click();
+    await ui.page.locator('[data-testid=walk-panel][data-walk="1"]').waitFor();
+    await ui.page.locator('[data-testid=request-walks] button[data-walk="1"].current').waitFor();
+    assert.deepEqual(ui.pageErrors, []);
+    await ui.page.locator('[data-testid=request-panel]').scrollIntoViewIfNeeded();
+    await screenshot(ui.page, 'timeline-request');
+    // An address no event mentions: a notice, and the walk stays.
+    const absent = `0x${(BigInt(addr) + 8n).toString(16)}`;
+    await ui.page.locator('[data-testid=walk-input]').fill(absent);
+    await ui.page.locator('[data-testid=walk-go]').click();
+    const missing = ui.page.locator('[data-testid=request-missing]');
+    await missing.waitFor();
+    assert.match(await missing.innerText(), new RegExp(`No event of lab-6\\.1-unpatched\\.lscap mentions request ${absent}`));
+    assert.equal(await panel.count(), 0);
+    await ui.page.locator('[data-testid=walk-panel][data-walk="1"]').waitFor();
+    await screenshot(ui.page, 'timeline-request-missing');
+  });
+
   it('a click on a bar of the overview opens a walk of that bucket', async () => {
     const range = ui.page.locator('[data-testid=overview-range]');
     const from = Number(await range.getAttribute('data-from'));
@@ -204,5 +244,45 @@ describe('request timeline view (browser): sid, dark', () => {
     assert.ok((await pixels(ui.page, 'lanes', '--held')) > 50);
     await ui.page.locator('[data-testid=lanes-panel]').scrollIntoViewIfNeeded();
     await screenshot(ui.page, 'timeline-sid-lanes');
+  });
+});
+
+describe('request timeline view (browser): a request\'s lifecycle, sample capture, dark', () => {
+  const SAMPLE = 'test/fixtures/captures/sample-6.1-unpatched.lscap';
+  let ui: UiSession;
+  before(async () => {
+    ui = await openUi({ theme: 'dark', captures: [SAMPLE], viewport: { width: 1500, height: 1000 } });
+  });
+  after(async () => {
+    await ui.close();
+  });
+
+  it('walk #1\'s req: its walks as inspect --req lists them, and its lifecycle with times in time order', async () => {
+    await ui.page.evaluate(`localStorage.setItem('lockscope.theme', 'dark')`);
+    await ui.page.reload();
+    await openTimeline(ui.page, 'sample-6.1-unpatched.lscap');
+    const captures = await ui.engine.listCaptures({});
+    assert.ok(captures.ok);
+    const w1 = await ui.engine.getWalk({ captureId: captures.value[0]?.id ?? '', index: 1 });
+    assert.ok(w1.ok);
+    const addr = w1.value.row.req;
+    const cli = execFileSync(process.execPath, ['bin/lockscope.js', 'inspect', SAMPLE, '--req', addr], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const cliWalks = [...new Set([...cli.matchAll(/^ {2}#(\d+) /gm)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    const cliLife = cli.split('\n').filter((l) => /^\d.*  (submit|link|queued|complete|freed)/.test(l));
+    assert.ok(cliLife.length > 0, 'the sample records lifecycle events');
+    await ui.page.locator('[data-testid=walk-input]').fill(addr.toUpperCase().replace('0X', '0x'));
+    await ui.page.locator('[data-testid=walk-go]').click();
+    await ui.page.locator(`[data-testid=request-panel][data-addr="${addr}"]`).waitFor();
+    const buttons = await ui.page.locator('[data-testid=request-walks] button').all();
+    const listed = (await Promise.all(buttons.map(async (b) => Number(await b.getAttribute('data-walk'))))).sort((a, b) => a - b);
+    assert.deepEqual(listed, cliWalks.slice(0, 1000));
+    const life = await ui.page.locator('[data-testid=request-lifecycle] li').allInnerTexts();
+    assert.equal(life.length, Math.min(2000, cliLife.length));
+    const times = life.map((l) => Number(/^(\d+\.\d{9}) s/.exec(l)?.[1] ?? 'NaN'));
+    assert.ok(times.every((t, i) => Number.isFinite(t) && (i === 0 || t >= (times[i - 1] ?? 0))), life.slice(0, 5).join('\n'));
+    assert.ok(life.some((l) => /submit/.test(l)), life.join('\n'));
+    assert.deepEqual(ui.pageErrors, []);
+    await ui.page.locator('[data-testid=request-panel]').scrollIntoViewIfNeeded();
+    await screenshot(ui.page, 'timeline-request-dark');
   });
 });

@@ -60,11 +60,15 @@ export function inspectCommand(file: string, target: InspectTarget, o: RunOption
   let addr: Addr | undefined;
   let bias = 0n;
   const walks: WalkRecord[] = [];
+  // Walks decided while the first batch is analysed arrive before its events (and the address): kept until then.
+  const early: WalkRecord[] = [];
   runAnalysis(
     file,
     o,
     (w) => {
-      if (addr !== undefined && (w.req === addr || w.next === addr) && walks.length < MAX_REQUEST_LINES) {
+      if (addr === undefined) {
+        early.push(w);
+      } else if ((w.req === addr || w.next === addr) && walks.length < MAX_REQUEST_LINES) {
         walks.push(w);
       }
     },
@@ -75,7 +79,10 @@ export function inspectCommand(file: string, target: InspectTarget, o: RunOption
         if (!parsed.ok) {
           throw new CliError(`--req ${target.addr}: ${parsed.reason}; give the request address as 0xffff...`);
         }
-        addr = parsed.addr;
+        const a = parsed.addr;
+        addr = a;
+        walks.push(...early.filter((w) => w.req === a || w.next === a).slice(0, MAX_REQUEST_LINES));
+        early.length = 0;
       }
       for (const e of events) {
         if (mentions(e, addr)) {

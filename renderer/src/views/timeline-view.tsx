@@ -3,7 +3,8 @@
  * with the uring_lock hold-time envelope; drag to zoom (the engine decimates the new range to the
  * chart's width), pan, reset. Below: one walk — the lanes of the tasks on its uring_lock around
  * it, a lock-state chart sharing their cursor, and beside them the verdict, proofs, evidence and
- * chain. With no walk chosen it shows the first NOT_HELD walk (or else the first walk) and says so.
+ * chain. The picker takes a walk number or a request address; an address lists that request's
+ * walks (a click opens one) and its lifecycle above the lanes. With no walk chosen it shows the first NOT_HELD walk (or else the first walk) and says so.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
@@ -21,6 +22,8 @@ import type { TimeRange } from '../timeline/time-range.js';
 import { panRange, selectionRange, zoomRange } from '../timeline/time-range.js';
 import { useThemeKey } from '../chart/use-theme-key.js';
 import { formatAt, WalkPanel } from '../timeline/walk-panel.js';
+import type { RequestFound } from '../timeline/request-panel.js';
+import { parsePick, RequestPanel } from '../timeline/request-panel.js';
 import type { CaptureViewProps } from './view-props.js';
 
 export interface TimelineViewProps extends CaptureViewProps {
@@ -115,11 +118,35 @@ function TimelineBody(p: TimelineViewProps) {
   }, [captureId, walkIndex]);
 
   const [pick, setPick] = useState('');
+  // A request address looked up from the picker: its walks and lifecycle, or why there are none.
+  const [request, setRequest] = useState<RequestFound | undefined>(undefined);
+  const requestAsked = useRef(0);
   const openPicked = (e: Event): void => {
     e.preventDefault();
-    const n = Number(pick.replace(/[,_\s#]/g, ''));
-    if (Number.isInteger(n) && n >= 1) {
-      p.onOpenWalk(n);
+    const picked = parsePick(pick);
+    switch (picked.kind) {
+      case 'walk':
+        p.onOpenWalk(picked.index);
+        return;
+      case 'request': {
+        const n = ++requestAsked.current;
+        void api.findRequest({ captureId, addr: picked.addr }).then((r) => {
+          if (n !== requestAsked.current) {
+            return;
+          }
+          if (r.ok) {
+            setRequest({ kind: 'found', request: r.value });
+          } else if (r.error.code === 'not_found' || r.error.code === 'bad_request') {
+            setRequest({ kind: 'missing', addr: picked.addr, error: r.error });
+          } else {
+            p.notify(r.error);
+          }
+        });
+        return;
+      }
+      case 'invalid':
+        setRequest({ kind: 'missing', addr: picked.text, error: { code: 'bad_request', message: `"${picked.text}" is neither a walk number (like 1234) nor a request address (0x followed by up to 16 hex digits, like 0xffff888012345678).` } });
+        return;
     }
   };
 
@@ -187,13 +214,15 @@ function TimelineBody(p: TimelineViewProps) {
       <div class="tl-walkbar">
         <form onSubmit={openPicked} class="walk-pick">
           <label>
-            walk #{' '}
-            <input data-testid="walk-input" type="text" inputMode="numeric" size={9} placeholder={walkIndex === undefined ? '' : String(walkIndex)} value={pick} onInput={(e) => { setPick(e.currentTarget.value); }} />
+            walk # or request{' '}
+            <input data-testid="walk-input" type="text" size={20} spellcheck={false} title="A walk number (1234) or a request address (0xffff…): the walks and lifecycle of that request" placeholder={walkIndex === undefined ? '0xffff… or 1234' : `${String(walkIndex)} or 0xffff…`} value={pick} onInput={(e) => { setPick(e.currentTarget.value); }} />
           </label>
           <button type="submit" data-testid="walk-go">show</button>
         </form>
         {p.walk === undefined && fallback !== undefined ? <span class="hint" data-testid="default-walk-note">{fallback.note}</span> : null}
       </div>
+
+      {request === undefined ? null : <RequestPanel found={request} current={walkIndex} onOpenWalk={p.onOpenWalk} onClose={() => { requestAsked.current++; setRequest(undefined); }} />}
 
       {detail === undefined ? null : (
         <WalkSection key={detail.row.index} detail={detail} theme={theme} laneRange={laneRange ?? { from: detail.fromNs, to: detail.toNs }} setLaneRange={setLaneRange} capture={p.capture} onOpenWalk={p.onOpenWalk} />
