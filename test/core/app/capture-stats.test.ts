@@ -4,7 +4,6 @@
  * the analysis summary's (what `analyze --json` prints), and an empty metric says why.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { CaptureStats, Distribution } from '../../../main/core/app/app-contract.js';
 import { CaptureAnalysis } from '../../../main/core/app/capture-analysis.js';
@@ -12,22 +11,13 @@ import { captureStats, MAX_GROUP_HISTOGRAMS } from '../../../main/core/app/captu
 import type { AnalysisSummary } from '../../../main/core/analysis/analysis-summary.js';
 import type { TimingMetric } from '../../../main/core/analysis/timing-stats.js';
 import { TIMING_METRICS } from '../../../main/core/analysis/timing-stats.js';
-import { CaptureDecoder } from '../../../main/core/capture/capture-decoder.js';
 import { DEFAULT_DISPLAY_BUCKETS, displayBuckets, edgeCdf, quantileFromCdf } from '../../../main/core/stats/display-buckets.js';
 import { LogHistogram } from '../../../main/core/stats/log-histogram.js';
 import { summarize } from '../../../main/core/stats/summary-stats.js';
 import { loadRules } from '../../../main/node/commands/analysis-run.js';
+import { analyseCaptureFile } from './analyse-capture-file.js';
 
-function analyse(path: string): CaptureAnalysis {
-  const analysis = new CaptureAnalysis(loadRules(undefined));
-  const decoder = new CaptureDecoder();
-  for (const item of decoder.push(new Uint8Array(readFileSync(path)))) {
-    analysis.item(item);
-  }
-  decoder.finish();
-  analysis.finish();
-  return analysis;
-}
+const analyse = analyseCaptureFile;
 
 function stats(path: string): { analysis: CaptureAnalysis; stats: CaptureStats } {
   const analysis = analyse(path);

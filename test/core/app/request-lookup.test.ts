@@ -1,29 +1,17 @@
 /** findRequest: one request address's walks, events and lifecycle, against `lockscope inspect --req` on a real capture. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { checkArgs } from '../../../main/core/app/app-schemas.js';
-import { CaptureAnalysis } from '../../../main/core/app/capture-analysis.js';
 import { findRequest } from '../../../main/core/app/request-lookup.js';
-import { CaptureDecoder } from '../../../main/core/capture/capture-decoder.js';
 import { eventAt } from '../../../main/core/capture/event-columns.js';
 import { mentions, mentionsAt } from '../../../main/core/report/request-mentions.js';
 import type { Addr } from '../../../main/core/util/addr.js';
 import { formatAddr, parseAddr } from '../../../main/core/util/addr.js';
 import { formatRelSeconds } from '../../../main/core/util/time.js';
-import { loadRules } from '../../../main/node/commands/analysis-run.js';
+import { analyseCaptureFile } from './analyse-capture-file.js';
 
-function analyse(path: string): CaptureAnalysis {
-  const analysis = new CaptureAnalysis(loadRules(undefined));
-  const decoder = new CaptureDecoder();
-  for (const item of decoder.push(new Uint8Array(readFileSync(path)))) {
-    analysis.item(item);
-  }
-  decoder.finish();
-  analysis.finish();
-  return analysis;
-}
+const analyse = analyseCaptureFile;
 
 /** What `lockscope inspect FILE --req ADDR` prints: its event count, its event lines, and the walks it lists. */
 function inspectReq(file: string, addr: string): { events: number; lines: string[]; walks: number[] } {

@@ -1,16 +1,13 @@
 /** The verdicts table's rows: filters, pages, the per-filter index cache, and a real capture's counts. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { WalkQuery } from '../../../main/core/app/app-contract.js';
-import { CaptureAnalysis } from '../../../main/core/app/capture-analysis.js';
 import { filterKey, matchingSlots, walkPage, WalkIndexCache } from '../../../main/core/app/walk-rows.js';
 import type { UnknownReason, Verdict, VerdictName, WalkRecord } from '../../../main/core/analysis/verdict.js';
-import { CaptureDecoder } from '../../../main/core/capture/capture-decoder.js';
 import type { Addr } from '../../../main/core/util/addr.js';
 import { NULL_ADDR, parseAddr } from '../../../main/core/util/addr.js';
 import type { RelNs } from '../../../main/core/util/time.js';
-import { loadRules } from '../../../main/node/commands/analysis-run.js';
+import { analyseCaptureFile } from './analyse-capture-file.js';
 
 const RING_A = 0x1000 as Addr;
 const RING_B = 0x2000 as Addr;
@@ -178,16 +175,7 @@ describe('walk index cache', () => {
 });
 
 describe('walk rows of a real capture', () => {
-  function analyse(path: string): CaptureAnalysis {
-    const analysis = new CaptureAnalysis(loadRules(undefined));
-    const decoder = new CaptureDecoder();
-    for (const item of decoder.push(new Uint8Array(readFileSync(path)))) {
-      analysis.item(item);
-    }
-    decoder.finish();
-    analysis.finish();
-    return analysis;
-  }
+  const analyse = analyseCaptureFile;
 
   for (const file of ['test/fixtures/captures/sample-6.1-unpatched.lscap', 'assets/lab-6.1-unpatched.lscap', 'assets/lab-sid-7.2-patched.lscap']) {
     it(`${file}: the filtered totals equal the summary's counts, per verdict, ring and task`, () => {
