@@ -3,7 +3,8 @@
  * a stack trace appears only for bugs, and only with LOCKSCOPE_DEBUG=1.
  */
 import { parseArgs } from 'node:util';
-import { analyzeCommand, EXIT } from './commands/analyze-command.js';
+import { analyzeCommand } from './commands/analyze-command.js';
+import { EXIT } from '../core/report/exit-code.js';
 import { importCommand } from './commands/import-command.js';
 import type { InspectTarget } from './commands/inspect-command.js';
 import { inspectCommand } from './commands/inspect-command.js';

@@ -10,7 +10,7 @@
 import type { AnalysisSummary } from '../analysis/analysis-summary.js';
 import { Analyzer } from '../analysis/analyzer.js';
 import type { WalkRecord } from '../analysis/verdict.js';
-import type { CaptureEnd, CaptureItem } from '../capture/capture-decoder.js';
+import type { CaptureItem } from '../capture/capture-decoder.js';
 import type { EventColumns } from '../capture/event-columns.js';
 import type { CaptureHeader } from '../capture/header.js';
 import type { Rule } from '../rules/rule.js';
@@ -103,18 +103,4 @@ export class CaptureAnalysis {
   walk(rule: string, index: number): WalkRecord | undefined {
     return this.byRule.get(rule)?.[index - 1];
   }
-}
-
-/** `lockscope analyze`'s exit code for a summary: 0 all held, 1 a violation, 3 unproven, 2 corrupt. */
-export function exitCodeOf(s: AnalysisSummary, end: Pick<CaptureEnd, 'error'>): number {
-  if (end.error !== undefined) {
-    return 2;
-  }
-  if (s.rules.some((r) => r.outcome === 'violation')) {
-    return 1;
-  }
-  if (s.rules.length > 0 && s.rules.every((r) => r.outcome === 'all_held')) {
-    return 0;
-  }
-  return 3;
 }

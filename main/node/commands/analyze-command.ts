@@ -2,25 +2,10 @@
  * `lockscope analyze CAPTURE [--json]`: the verdict summary, and an exit code usable as a CI gate:
  * 0 every walk HELD, 1 any NOT_HELD, 3 nothing proven either way, 2 error.
  */
-import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
+import { exitCodeFor } from '../../core/report/exit-code.js';
 import { formatSummary } from '../../core/report/format-summary.js';
 import type { AnalysisRun, RunOptions } from './analysis-run.js';
 import { runAnalysis } from './analysis-run.js';
-
-export const EXIT = { allHeld: 0, violation: 1, error: 2, unproven: 3 } as const;
-
-export function exitCodeFor(s: AnalysisSummary, corrupt: boolean): number {
-  if (corrupt) {
-    return EXIT.error;
-  }
-  if (s.rules.some((r) => r.outcome === 'violation')) {
-    return EXIT.violation;
-  }
-  if (s.rules.length > 0 && s.rules.every((r) => r.outcome === 'all_held')) {
-    return EXIT.allHeld;
-  }
-  return EXIT.unproven;
-}
 
 export interface AnalyzeIo {
   readonly out: (text: string) => void;

@@ -9,7 +9,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AppResult, CaptureInfo, CaptureOrigin, CaptureSummary } from '../../core/app/app-contract.js';
-import { CaptureAnalysis, exitCodeOf } from '../../core/app/capture-analysis.js';
+import { CaptureAnalysis } from '../../core/app/capture-analysis.js';
+import { exitCodeFor } from '../../core/report/exit-code.js';
 import type { CaptureEnd } from '../../core/capture/capture-decoder.js';
 import { CaptureDecoder } from '../../core/capture/capture-decoder.js';
 import { describeCaptureError } from '../../core/capture/capture-error.js';
@@ -136,7 +137,7 @@ export class CaptureRegistry {
     if (summary === undefined) {
       return { ok: false, error: { code: 'open_failed', message: `${c.name}: the capture has no header; it holds no usable events` } };
     }
-    return { ok: true, value: { capture: infoOf(c), summary, exitCode: exitCodeOf(summary, c.end), analysisMs: c.analysisMs } };
+    return { ok: true, value: { capture: infoOf(c), summary, exitCode: exitCodeFor(summary, c.end.error !== undefined), analysisMs: c.analysisMs } };
   }
 
   private add(fed: Fed, name: string, path: string | undefined, origin: CaptureOrigin, t0: number): AppResult<CaptureInfo> {

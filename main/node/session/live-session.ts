@@ -25,7 +25,7 @@ import type { WorkloadSpec } from '../../core/session/workload-spec.js';
 import type { RelNs } from '../../core/util/time.js';
 import type { CaptureFileWriter } from '../capture-file.js';
 import { CliError } from '../cli-error.js';
-import { exitCodeFor, EXIT } from '../commands/analyze-command.js';
+import { exitCodeFor, EXIT } from '../../core/report/exit-code.js';
 import type { Spawned, Target } from '../targets/target.js';
 import { describeTargetError } from '../targets/target-error.js';
 import type { HelperSource } from './session-helpers.js';
