@@ -40,6 +40,8 @@ export const EVERY_KIND: readonly CaptureEvent[] = [
     opsOverflow: false,
   },
   { kind: 'totals', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, ctx, windows: 4, walks: 3, walksLockedInside: 3, chainTails: 1 },
+  { kind: 'counted', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, site: 'io_wq_put_work', ctx, held: 1, inside: 0, clear: 2_000_000, tails: 300, first: t(-5), last: t(2 ** 50) },
+  { kind: 'counted', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, site: 'io_wq_free_work', ctx: kaddr(0x11000), held: 0, inside: 0, clear: 0, tails: 0, first: t(2 ** 50 + 1), last: t(2 ** 50 + 1) },
   { kind: 'lost', ts: t(2 ** 50 + 2), cpu: -1, tid: 0, count: 161_000, span: 1_000_000 as DurationNs },
   { kind: 'probe_misses', ts: t(2 ** 50 + 3), cpu: -1, tid: 0, probe: 2, missed: 17 },
   { kind: 'marker', ts: t(2 ** 50 + 4), cpu: -1, tid: 0, marker: 'note', text: 'ünïcode ✓' },

@@ -3,7 +3,8 @@ import type { MarkerKind } from '../capture/events.js';
 import type { Grain } from '../capture/header.js';
 import type { SummaryStats } from '../stats/summary-stats.js';
 import type { TimingMetric } from './timing-stats.js';
-import type { UnknownReason, VerdictName } from './verdict.js';
+import type { CountedWalkClass } from './counted-walks.js';
+import type { LockProof, UnknownReason, VerdictName } from './verdict.js';
 
 export type VerdictCounts = { readonly [V in VerdictName]: number };
 
@@ -32,12 +33,27 @@ export interface RuleSummary {
   readonly walks: number;
   readonly verdicts: VerdictCounts;
   readonly unknownReasons: Partial<Record<UnknownReason, number>>;
+  /**
+   * Walks the kernel classified and counted without recording them (included in `walks`,
+   * `verdicts` and `unknownReasons`): per class, the verdict its shape gets.
+   */
+  readonly counted: readonly CountedVerdict[];
   /** Walk indices of the first few walks with each verdict (for `inspect --walk`). */
   readonly examples: { readonly [V in VerdictName]: readonly number[] };
   /** One sentence: what the capture shows under this rule. */
   readonly conclusion: string;
   readonly outcome: Outcome;
 }
+
+export type CountedVerdict = {
+  readonly class: CountedWalkClass;
+  /** The window shape the class stands for, in words. */
+  readonly shape: string;
+  readonly walks: number;
+} & (
+  | { readonly verdict: 'HELD' | 'NOT_HELD'; readonly proof: LockProof }
+  | { readonly verdict: 'UNKNOWN'; readonly reason: UnknownReason; readonly detail: string }
+);
 
 /** The gate: what the CLI's exit code says. */
 export type Outcome = 'all_held' | 'violation' | 'unproven';
@@ -52,8 +68,12 @@ export interface AnalysisSummary {
   readonly windows: {
     readonly total: number;
     readonly chainTails: number;
+    /** Walks seen in detail (each has a record and a walk number). */
     readonly walks: number;
     readonly exitsWithoutEntry: number;
+    /** Walks and chain tails the kernel counted by class without recording them (in `total`). */
+    readonly countedWalks: number;
+    readonly countedTails: number;
   };
   readonly coverage: { readonly complete: boolean; readonly detail: string };
   readonly rules: readonly RuleSummary[];
@@ -76,8 +96,12 @@ export interface AnalysisSummary {
   readonly reconciliation: {
     readonly kernelWalks: number | undefined;
     readonly detailedWalks: number;
+    /** Walks the kernel counted by class without a record. */
+    readonly countedWalks: number;
     /** detailedWalks / kernelWalks, when the kernel counted. */
     readonly seenInDetail: number | undefined;
+    /** (detailedWalks + countedWalks) / kernelWalks, when the kernel counted. */
+    readonly accountedFor: number | undefined;
     readonly kernelWalksLockedInside: number | undefined;
     readonly text: string;
   };

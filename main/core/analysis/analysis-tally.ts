@@ -1,18 +1,20 @@
 /** Counts what the analyzer saw and builds the AnalysisSummary at the end. */
-import type { MarkerEvent, TotalsEvent } from '../capture/events.js';
+import type { CountedEvent, MarkerEvent, TotalsEvent } from '../capture/events.js';
+import type { CountedWalkClass } from './counted-walks.js';
+import { COUNTED_CLASS_TEXT } from './counted-walks.js';
 import type { CaptureHeader } from '../capture/header.js';
 import { formatAddr } from '../util/addr.js';
 import type { Addr } from '../util/addr.js';
 import type { Rule } from '../rules/rule.js';
 import type { SummaryStats } from '../stats/summary-stats.js';
 import { EMPTY_SUMMARY, summarize } from '../stats/summary-stats.js';
-import type { AnalysisSummary, Outcome, RingSummary, RuleSummary, SeriesColumns, TaskSummary, VerdictCounts } from './analysis-summary.js';
+import type { AnalysisSummary, CountedVerdict, Outcome, RingSummary, RuleSummary, SeriesColumns, TaskSummary, VerdictCounts } from './analysis-summary.js';
 import type { DecimatingTimeSeries } from '../stats/time-series.js';
 import type { ObservedWindow } from './observed-window.js';
 import type { PlanCoverage } from './plan-coverage.js';
 import type { TimingMetric, TimingStats } from './timing-stats.js';
 import { TIMING_METRICS } from './timing-stats.js';
-import type { UnknownReason, VerdictName, WalkRecord } from './verdict.js';
+import type { UnknownReason, Verdict, VerdictName, WalkRecord } from './verdict.js';
 
 const MAX_EXAMPLES = 20;
 const MAX_MARKERS = 1000;
@@ -29,6 +31,8 @@ interface RuleTally {
   readonly verdicts: MutableCounts;
   readonly reasons: Partial<Record<UnknownReason, number>>;
   readonly examples: { readonly [V in VerdictName]: number[] };
+  /** Walks the kernel only counted (included in the numbers above), by class. */
+  readonly counted: Map<CountedWalkClass, { walks: number; verdict: Verdict }[]>;
 }
 
 interface RingTally {
@@ -61,6 +65,10 @@ export class AnalysisTally {
   private readonly markers: { ts: number; marker: MarkerEvent['marker']; text: string }[] = [];
   private timing: TimingStats | undefined;
   private readonly totalsByRing = new Map<Addr, TotalsEvent>();
+  private readonly countedByRing = new Map<Addr, CountedEvent>();
+  /** Walks and chain tails the kernel only counted (from the latest counted event of each ring). */
+  countedWalkCount = 0;
+  countedTails = 0;
 
   constructor(
     private readonly header: CaptureHeader,
@@ -68,7 +76,7 @@ export class AnalysisTally {
     private readonly coverage: PlanCoverage,
   ) {
     for (const r of ruleList) {
-      this.rules.set(r.id, { walks: 0, verdicts: counts(), reasons: {}, examples: { HELD: [], NOT_HELD: [], UNKNOWN: [] } });
+      this.rules.set(r.id, { walks: 0, verdicts: counts(), reasons: {}, examples: { HELD: [], NOT_HELD: [], UNKNOWN: [] }, counted: new Map() });
     }
   }
 
@@ -170,6 +178,48 @@ export class AnalysisTally {
     }
   }
 
+  counted(e: CountedEvent): void {
+    const prev = this.countedByRing.get(e.ctx);
+    // Cumulative counters: keep the latest reading.
+    if (prev === undefined || e.ts >= prev.ts) {
+      this.countedByRing.set(e.ctx, e);
+    }
+  }
+
+  /** Each ring's latest counted event. */
+  countedEvents(): readonly CountedEvent[] {
+    return [...this.countedByRing.values()];
+  }
+
+  /** `e[cls]` walks the kernel counted in class `cls`, judged `verdict` under rule `ruleId`. */
+  countedWalks(ruleId: string, e: CountedEvent, cls: CountedWalkClass, verdict: Verdict): void {
+    const rt = this.rules.get(ruleId);
+    if (rt === undefined) {
+      throw new Error(`counted walks for unknown rule ${ruleId}`);
+    }
+    const n = e[cls];
+    rt.walks += n;
+    rt.verdicts[verdict.verdict] += n;
+    if (verdict.verdict === 'UNKNOWN') {
+      rt.reasons[verdict.reason] = (rt.reasons[verdict.reason] ?? 0) + n;
+    }
+    const list = rt.counted.get(cls) ?? [];
+    const same = list.find((c) => sameVerdict(c.verdict, verdict));
+    if (same === undefined) {
+      list.push({ walks: n, verdict });
+    } else {
+      same.walks += n;
+    }
+    rt.counted.set(cls, list);
+    if (ruleId === this.ruleList[0]?.id) {
+      this.countedWalkCount += n;
+      const r = this.ring(e.ctx, 0 as Addr);
+      r.walks += n;
+      r.windows += n;
+      r.verdicts[verdict.verdict] += n;
+    }
+  }
+
   missReading(probe: number, missed: number): void {
     const m = this.missed.get(probe);
     if (m === undefined) {
@@ -187,15 +237,27 @@ export class AnalysisTally {
 
   finish(timing: TimingStats): void {
     this.timing = timing;
+    for (const e of this.countedByRing.values()) {
+      this.countedTails += e.tails;
+      const r = this.ring(e.ctx, 0 as Addr);
+      r.windows += e.tails;
+    }
   }
 
   summary(): AnalysisSummary {
     const fmt = (a: Addr): string => formatAddr(a, this.header.addrBias);
     const rules: RuleSummary[] = this.ruleList.map((r) => {
-      const t = this.rules.get(r.id) ?? { walks: 0, verdicts: counts(), reasons: {}, examples: { HELD: [], NOT_HELD: [], UNKNOWN: [] } };
+      const t: RuleTally = this.rules.get(r.id) ?? { walks: 0, verdicts: counts(), reasons: {}, examples: { HELD: [], NOT_HELD: [], UNKNOWN: [] }, counted: new Map() };
       const outcome = outcomeOf(t.verdicts);
+      const counted = [...t.counted.entries()].flatMap(([cls, list]) =>
+        list.map((c): CountedVerdict => {
+          const base = { class: cls, shape: COUNTED_CLASS_TEXT[cls], walks: c.walks };
+          const v = c.verdict;
+          return v.verdict === 'UNKNOWN' ? { ...base, verdict: v.verdict, reason: v.reason, detail: v.detail } : { ...base, verdict: v.verdict, proof: v.proof };
+        }),
+      );
       return {
-        id: r.id, title: r.title, source: r.source, walks: t.walks, verdicts: { ...t.verdicts }, unknownReasons: { ...t.reasons },
+        id: r.id, title: r.title, source: r.source, walks: t.walks, verdicts: { ...t.verdicts }, unknownReasons: { ...t.reasons }, counted,
         examples: { HELD: [...t.examples.HELD], NOT_HELD: [...t.examples.NOT_HELD], UNKNOWN: [...t.examples.UNKNOWN] },
         conclusion: conclusion(r, t.walks, t.verdicts, this.orderViolations),
         outcome: this.orderViolations > 0 ? 'unproven' : outcome,
@@ -245,7 +307,10 @@ export class AnalysisTally {
       source: this.header.source,
       events: this.events,
       spanNs: this.firstTs === undefined ? 0 : Math.max(0, this.lastTs - this.firstTs),
-      windows: { total: this.windows, chainTails: this.chainTails, walks: this.walkWindows, exitsWithoutEntry: this.exitsWithoutEntry },
+      windows: {
+        total: this.windows + this.countedWalkCount + this.countedTails, chainTails: this.chainTails + this.countedTails, walks: this.walkWindows,
+        exitsWithoutEntry: this.exitsWithoutEntry, countedWalks: this.countedWalkCount, countedTails: this.countedTails,
+      },
       coverage: this.coverage.complete
         ? { complete: true, detail: `every lock path probed; misses counted on ${this.coverage.countedProbes.length} probes` }
         : { complete: false, detail: this.coverage.detail },
@@ -262,7 +327,7 @@ export class AnalysisTally {
           return { probe: p === undefined ? `#${i}` : `${p.mechanism}:${p.target}`, missed: m.last - m.first };
         }),
       },
-      reconciliation: reconcile(kernelWalks, this.walkWindows, kernelLocked),
+      reconciliation: reconcile(kernelWalks, this.walkWindows, this.countedWalkCount, kernelLocked),
       timing,
       series: {
         lockHold: seriesColumns(this.timing?.holdSeries),
@@ -306,17 +371,36 @@ function conclusion(r: Rule, walks: number, v: VerdictCounts, violations: number
   return `${n(walks)} link walks in ${where}; none could be proven either way.`;
 }
 
-function reconcile(kernelWalks: number | undefined, detailed: number, kernelLocked: number | undefined): AnalysisSummary['reconciliation'] {
+function reconcile(kernelWalks: number | undefined, detailed: number, countedOnly: number, kernelLocked: number | undefined): AnalysisSummary['reconciliation'] {
   if (kernelWalks === undefined) {
-    return { kernelWalks, detailedWalks: detailed, seenInDetail: undefined, kernelWalksLockedInside: kernelLocked, text: 'the capture has no kernel-counted totals to reconcile with' };
+    return {
+      kernelWalks, detailedWalks: detailed, countedWalks: countedOnly, seenInDetail: undefined, accountedFor: undefined, kernelWalksLockedInside: kernelLocked,
+      text: 'the capture has no kernel-counted totals to reconcile with',
+    };
   }
-  const seen = kernelWalks === 0 ? (detailed === 0 ? 1 : Infinity) : detailed / kernelWalks;
-  const pct = Number.isFinite(seen) ? `${(seen * 100).toFixed(1)}%` : 'more than';
+  const ratio = (x: number): number => (kernelWalks === 0 ? (x === 0 ? 1 : Infinity) : x / kernelWalks);
+  const seen = ratio(detailed);
+  const accounted = ratio(detailed + countedOnly);
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'more than');
+  const counted = countedOnly > 0 ? ` and ${n(countedOnly)} counted by class without a record` : '';
   const text =
-    detailed > kernelWalks
-      ? `${n(detailed)} walks seen in detail but the kernel counted only ${n(kernelWalks)}: the totals were not read after the last window`
-      : `${n(detailed)} of ${n(kernelWalks)} kernel-counted walks seen in detail (${pct}); the kernel counted ${n(kernelLocked ?? 0)} with the lock taken inside the window`;
-  return { kernelWalks, detailedWalks: detailed, seenInDetail: Number.isFinite(seen) ? seen : undefined, kernelWalksLockedInside: kernelLocked, text };
+    detailed + countedOnly > kernelWalks
+      ? `${n(detailed)} walks seen in detail${counted} but the kernel counted only ${n(kernelWalks)}: the totals were not read after the last window`
+      : `${n(detailed)} of ${n(kernelWalks)} kernel-counted walks seen in detail${counted} (${pct(accounted)} accounted for); the kernel counted ${n(kernelLocked ?? 0)} with the lock taken inside the window`;
+  return {
+    kernelWalks, detailedWalks: detailed, countedWalks: countedOnly, seenInDetail: Number.isFinite(seen) ? seen : undefined,
+    accountedFor: Number.isFinite(accounted) ? accounted : undefined, kernelWalksLockedInside: kernelLocked, text,
+  };
+}
+
+function sameVerdict(a: Verdict, b: Verdict): boolean {
+  if (a.verdict !== b.verdict) {
+    return false;
+  }
+  if (a.verdict === 'UNKNOWN' && b.verdict === 'UNKNOWN') {
+    return a.reason === b.reason && a.detail === b.detail;
+  }
+  return true;
 }
 
 function seriesColumns(s: DecimatingTimeSeries | undefined): SeriesColumns {

@@ -22,6 +22,7 @@ import type { LockRole, Rule } from '../rules/rule.js';
 import { AnalysisTally } from './analysis-tally.js';
 import type { AssessOptions, LockAtWalk, WalkAssessment } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
+import { COUNTED_WALK_CLASSES, countedLockState } from './counted-walks.js';
 import { MissReadings } from './miss-readings.js';
 import type { MissVerdictOptions } from './miss-verdict.js';
 import { applyMissCheck } from './miss-verdict.js';
@@ -156,6 +157,8 @@ export class Analyzer {
   private readonly reorder: ReorderBuffer;
   private readonly coverage: PlanCoverage;
   private readonly misses: MissReadings;
+  /** Every miss reading, never trimmed: the walks the kernel only counted are checked at the end. */
+  private readonly sessionMisses: MissReadings;
   private readonly horizon: number;
   private readonly open = new Map<number, OpenWindow[]>();
   /** Returns seen without an entry, per task, in case the entry arrives just after (clock skew). */
@@ -187,6 +190,7 @@ export class Analyzer {
     this.formatAddr = (a) => formatAddrWithBias(a, header.addrBias);
     this.coverage = planCoverage(header);
     this.misses = new MissReadings(this.coverage.complete ? this.coverage.countedProbes : []);
+    this.sessionMisses = new MissReadings(this.coverage.complete ? this.coverage.countedProbes : []);
     this.assessOptions = {
       ownerUsable: header.target.preemptRt === 'no',
       coverage: this.coverage,
@@ -232,6 +236,7 @@ export class Analyzer {
     }
     this.open.clear();
     this.resolvePending(true);
+    this.judgeCounted();
     this.tally.finish(this.timing);
   }
 
@@ -353,6 +358,9 @@ export class Analyzer {
       case 'totals':
         this.tally.totals(e);
         break;
+      case 'counted':
+        this.tally.counted(e);
+        break;
       case 'marker':
         this.tally.marker(e);
         break;
@@ -406,6 +414,7 @@ export class Analyzer {
     this.pruneTasks();
     this.awaitingReading = false;
     const changed = this.misses.add(probe, ts, missed);
+    this.sessionMisses.add(probe, ts, missed);
     if (changed !== undefined && this.coverage.complete && this.coverage.countedProbes.includes(probe)) {
       // A late reading between two others: what the counters proved across that span may differ.
       this.withdraw(changed.from, changed.to, undefined, {
@@ -780,6 +789,39 @@ export class Analyzer {
       }
     }
     this.misses.trim(oldest, this.readingsKeptBehind);
+  }
+
+  /**
+   * Verdicts for the walks the kernel counted without recording them, by class, from each ring's
+   * latest `counted` event (analysis/counted-walks.ts): one probe-miss check over the span of all
+   * of them, then each rule's requirement, as for a recorded walk.
+   */
+  private judgeCounted(): void {
+    for (const e of this.tally.countedEvents()) {
+      for (const cls of COUNTED_WALK_CLASSES) {
+        const n = e[cls];
+        if (n === 0) {
+          continue;
+        }
+        let lock = countedLockState(e.site, cls, this.assessOptions);
+        if (lock.state !== 'unknown' && lock.needsCompleteness) {
+          const checked = applyMissCheck(lock, this.sessionMisses.check(e.first, e.last), true, this.missOptions);
+          lock = checked === 'wait' ? { state: 'unknown', reason: 'no_miss_reading', detail: 'no probe-miss reading after the counted windows', evidence: [] } : checked;
+          if (lock.state === 'unknown') {
+            lock = { ...lock, detail: `${lock.detail} (one check covers all ${n.toLocaleString('en-US')} walks the kernel counted in this class, ${e.first}..${e.last} ns: it cannot tell which of them the misses touched)` };
+          }
+        }
+        for (const rule of this.options.rules) {
+          if (!rule.sites.includes(e.site)) {
+            continue;
+          }
+          const counted = lock;
+          const lockAt = (role: LockRole): LockAtWalk =>
+            role === 'uring_lock' ? counted : { state: 'unknown', reason: 'lock_not_traced', detail: `this capture does not trace ${role}`, evidence: [] };
+          this.tally.countedWalks(rule.id, e, cls, evaluateRequirement(rule.requires, lockAt));
+        }
+      }
+    }
   }
 
   private probeName(i: number): string {

@@ -3,15 +3,21 @@
  * templates.generated.ts). Pure: plan + bpftrace version + options in, program text out.
  *
  * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), ctx,
- * flags, req->link, &ctx->uring_lock and its owner word in per-thread maps; the mutex probes
- * record only operations of a thread inside a window on that window's lock (each with req->link
- * read at that moment), up to `maxOps`; the return prints ONE `window_summary` line and its
- * `window_op` lines, and counts the window in exact per-ring totals (keyed by ring and CPU, so
- * no two CPUs write one counter), printed as `totals` lines every `totalsMs` and at END.
+ * flags, req->link, &ctx->uring_lock and its owner word in ONE per-thread map value (a tuple:
+ * one map update at entry, one lookup and one delete at return); the mutex probes record only
+ * operations of a thread inside a window on that window's lock (each a tuple of time, an integer
+ * kind and req->link read at that moment), up to `maxOps`; the return prints ONE
+ * `window_summary` line and its `window_op` lines (the kind as a printf literal), and counts the
+ * window in exact per-ring totals (one tuple per ring and CPU, so no two CPUs write one counter),
+ * printed as `totals` lines every `totalsMs` and at END, one line per ring.
+ *
+ * The probes' cost is mostly map operations and output: the per-thread state used to take 13
+ * maps (a lab run on 6.1 measured per-window map state and output each costing more than the
+ * probes themselves; bench/overhead/run.sh).
  *
  * Version differences: bpftrace before 0.18 has no `offsetof` (offsets from BTF go in as
  * validated integer constants) and mis-hashes map keys built from a string ternary (the program
- * never builds one: op names are stored as values, held states printed by branch); fentry
+ * never builds one: op kinds and held states are printed by branch, one literal each); fentry
  * probes are `kfunc:`/`kretfunc:` with `args->` before 0.20, `fentry:`/`fexit:` with `args.`
  * from 0.20; tracepoint fields are `args->f` before 0.20 and `args.f` from it. From 0.20 the
  * program sizes bpftrace's output buffer itself with a `config = { perf_rb_pages = N }` block:
@@ -24,6 +30,8 @@
  * it only for a program without a config block: the variable would override the block).
  */
 import { MAX_WINDOW_OPS } from '../capture/event-codec.js';
+import type { LockApi, WindowOpKind } from '../capture/events.js';
+import { LOCK_APIS, WINDOW_OPS } from '../capture/events.js';
 import type { ProbeSite } from '../capture/header.js';
 import type { LayoutMember } from '../plan/kernel-layout.js';
 import type { LockProbe, ProbePlan } from '../plan/probe-plan.js';
@@ -41,7 +49,7 @@ export interface ProgramOptions {
   readonly maxOps?: number;
   /** Interval of the totals lines, in ms (100..3,600,000). */
   readonly totalsMs?: number;
-  /** CPUs whose per-ring counters are summed (1..64): give the target's CPU count. */
+  /** CPUs whose per-ring counters are summed (1..63): give the target's CPU count. */
   readonly maxCpus?: number;
   /** Rings remembered per CPU for the totals (1..16). */
   readonly ringsPerCpu?: number;
@@ -50,12 +58,31 @@ export interface ProgramOptions {
    * a power of two, 64..65536): it must hold every line bpftrace has not printed yet.
    */
   readonly outputPages?: number;
+  /**
+   * Routine windows recorded in full: a random one in `evidenceEvery` (1..1,000,000; 1 records
+   * every window). The others are counted by class in the kernel (`counted` lines); windows of no
+   * routine class are always recorded.
+   */
+  readonly evidenceEvery?: number;
 }
 
 /** 16,384 pages (64 MiB): an 8 s sid lab run (50,860 windows, 114,435 lock operations) fit whole. */
 export const DEFAULT_OUTPUT_PAGES = 16_384;
 
-export const DEFAULT_PROGRAM_OPTIONS: Required<ProgramOptions> = { maxOps: 16, totalsMs: 1000, maxCpus: 8, ringsPerCpu: 4, outputPages: DEFAULT_OUTPUT_PAGES };
+/**
+ * One routine window in 100 recorded: printing a record for every window cost the 6.1 lab's
+ * workload 9x what the probes themselves cost (bench/overhead).
+ */
+export const DEFAULT_EVIDENCE_EVERY = 100;
+
+export const DEFAULT_PROGRAM_OPTIONS: Required<ProgramOptions> = {
+  maxOps: 16,
+  totalsMs: 1000,
+  maxCpus: 8,
+  ringsPerCpu: 4,
+  outputPages: DEFAULT_OUTPUT_PAGES,
+  evidenceEvery: DEFAULT_EVIDENCE_EVERY,
+};
 
 /** The per-CPU perf buffer pages the usage line of a program without a config block (0.17) names. */
 const LEGACY_ENV_PAGES = 1024;
@@ -186,9 +213,10 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
   const bad =
     checkOption('maxOps', o.maxOps, 1, MAX_WINDOW_OPS) ??
     checkOption('totalsMs', o.totalsMs, 100, 3_600_000) ??
-    checkOption('maxCpus', o.maxCpus, 1, 64) ??
+    checkOption('maxCpus', o.maxCpus, 1, 63) ??
     checkOption('ringsPerCpu', o.ringsPerCpu, 1, 16) ??
-    checkPowerOfTwo('outputPages', o.outputPages, 64, 65_536);
+    checkPowerOfTwo('outputPages', o.outputPages, 64, 65_536) ??
+    checkOption('evidenceEvery', o.evidenceEvery, 1, 1_000_000);
   if (bad !== undefined) {
     return err(bad);
   }
@@ -238,6 +266,8 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
   parts.push(fill(s, 'begin', { HEADER_PRINTFS: header.value.join('\n') }));
 
   let lockRegistered = false;
+  /** The offset of uring_lock in io_ring_ctx, as the program writes it: ctx = lock - it. */
+  let uringLockOff = '';
   if (w.kind !== 'none') {
     const symbols = [w.symbol, ...plan.lockApis.map((l) => l.symbol), ...(plan.unlockSymbol === undefined ? [] : [plan.unlockSymbol])];
     const badSymbol = symbols.find((x) => !isProbeSymbol(x));
@@ -252,6 +282,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       }
       offs[m] = e.value;
     }
+    uringLockOff = offs['io_ring_ctx.uring_lock'] ?? '';
     const flagsSize = plan.layout?.offsets['io_kiocb.flags'].size;
     if (flagsSize !== 4 && flagsSize !== 8) {
       return err({ code: 'bad_offset', member: 'io_kiocb.flags (size)', value: flagsSize ?? -1 });
@@ -309,41 +340,56 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         FLAGS_TYPE: flagsSize === 4 ? 'uint32' : 'uint64',
         OWNER_READ: ownerRead,
         LINKED_FROM_ARGS: linked,
+        MAX_CPUS: String(o.maxCpus),
+        RINGS_PER_CPU: String(o.ringsPerCpu),
       }),
     );
     points.push(entryName(w.symbol));
     const lockArg = fentry ? `${d.fargs}lock` : 'arg0';
+    // An operation is kept as (time, op code, api code, req->link): the codes are the op's and
+    // the API's places in WINDOW_OPS and LOCK_APIS, printed by one printf.
+    const opCode = (op: WindowOpKind): string => String(WINDOW_OPS.indexOf(op));
+    const apiCode = (api: LockApi): string => String(LOCK_APIS.indexOf(api));
     for (const l of plan.lockApis) {
-      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), API: l.api, OFF_LINK: offs['io_kiocb.link'] ?? '' }));
-      parts.push(fill(s, 'lock_acquired', { PROBE: returnName(l.symbol), SUCCESS: successExpr(l), MAX_OPS: String(o.maxOps), API: l.api, OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OP: opCode('acquire'), API: apiCode(l.api), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(
+        fill(s, 'lock_acquired', {
+          PROBE: returnName(l.symbol),
+          SUCCESS: successExpr(l),
+          MAX_OPS: String(o.maxOps),
+          OP: opCode('acquired'),
+          OP_FAILED: opCode('acquire_failed'),
+          API: apiCode(l.api),
+          OFF_LINK: offs['io_kiocb.link'] ?? '',
+        }),
+      );
       points.push(entryName(l.symbol), returnName(l.symbol));
     }
     if (plan.unlockSymbol !== undefined) {
-      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OP: opCode('release'), API: apiCode('mutex_lock'), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
       points.push(entryName(plan.unlockSymbol));
     }
     const workOff = offs['io_kiocb.work'] ?? '';
     const nextFrom =
       w.kind === 'returns_next_req'
-        ? '  $next = (uint64)retval;'
+        ? '    $next = (uint64)retval;'
         : [
-            w.kind === 'linked_out' ? '  $nw = *(uint64 *)@ls_wout[tid];' : '  $nw = (uint64)retval;',
-            '  $next = (uint64)0;',
-            '  if ($nw != 0) {',
-            `    $next = $nw - ${workOff};`,
-            '  }',
+            w.kind === 'linked_out' ? '    $nw = *(uint64 *)($w.4);' : '    $nw = (uint64)retval;',
+            '    $next = (uint64)0;',
+            '    if ($nw != 0) {',
+            `      $next = $nw - ${workOff};`,
+            '    }',
           ].join('\n');
-    const summary = (held: string): string => fill(s, 'summary_printf', { SITE: w.site, HELD: held });
+
     parts.push(
       fill(s, 'window_return', {
         RETURN_PROBE: returnName(w.symbol),
         NEXT_FROM_RETURN: nextFrom,
-        SUMMARY_HELD: summary('held'),
-        SUMMARY_NOT_HELD: summary('not_held'),
-        SUMMARY_UNKNOWN: summary('unknown'),
+        SUMMARY: fill(s, 'summary_printf', { SITE: w.site, OFF_URING_LOCK: offs['io_ring_ctx.uring_lock'] ?? '' }),
+        OP_PRINTF: fill(s, 'op_printf', {}),
+        EVIDENCE_EVERY: String(o.evidenceEvery),
         MAX_OPS: String(o.maxOps),
         MAX_CPUS: String(o.maxCpus),
-        RINGS_PER_CPU: String(o.ringsPerCpu),
       }),
     );
     points.push(returnName(w.symbol));
@@ -375,7 +421,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
     points.push('tracepoint:lock:contention_begin', 'tracepoint:lock:contention_end');
   }
   if (w.kind !== 'none') {
-    const body = fill(s, 'totals_body', { MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu) });
+    const body = fill(s, 'totals_body', { MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu), SITE: w.site, OFF_URING_LOCK: uringLockOff });
     parts.push(fill(s, 'totals', { TOTALS_MS: String(o.totalsMs), TOTALS_BODY: body, MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu) }));
     points.push(`interval:ms:${o.totalsMs}`);
   } else if (lockRegistered) {

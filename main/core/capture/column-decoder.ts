@@ -432,6 +432,12 @@ function readRare(k: number, t: number, s: Sources, strings: readonly string[], 
       rareAddr(list, CTX);
       values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
       return;
+    case K.counted:
+      values.push(code(WALK_SITES, num.uvarint(), 'walk site'));
+      rareAddr(list, CTX);
+      values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
+      values.push(checkTime(t - num.svarint()), checkTime(t - num.svarint()));
+      return;
     case K.lost:
     case K.probe_misses:
       values.push(num.uvarint(), num.uvarint());
@@ -492,6 +498,12 @@ function rareEvents(out: EventColumns, events: readonly number[], values: readon
       case K.totals:
         rare.push({ kind: 'totals', ts, cpu, tid, ctx: addr(), windows: next(), walks: next(), walksLockedInside: next(), chainTails: next() });
         break;
+      case K.counted: {
+        const site = at(WALK_SITES, next());
+        const ctx = addr();
+        rare.push({ kind: 'counted', ts, cpu, tid, site, ctx, held: next(), inside: next(), clear: next(), tails: next(), first: next() as RelNs, last: next() as RelNs });
+        break;
+      }
       case K.lost:
         rare.push({ kind: 'lost', ts, cpu, tid, count: next(), span: next() as DurationNs });
         break;

@@ -50,6 +50,7 @@ export const K = {
   lost: 16,
   probe_misses: 17,
   marker: 18,
+  counted: 19,
 } as const satisfies { readonly [Kind in EventKind]: number };
 
 export const KIND_OF_CODE: readonly (EventKind | undefined)[] = (() => {
@@ -195,6 +196,7 @@ export function columnsFromEvents(events: readonly CaptureEvent[]): EventColumns
         break;
       case 'window_summary':
       case 'totals':
+      case 'counted':
       case 'lost':
       case 'probe_misses':
       case 'marker':
@@ -272,6 +274,7 @@ export function eventAt(c: EventColumns, i: number): CaptureEvent {
       return { kind, ts, cpu, tid, req };
     case 'window_summary':
     case 'totals':
+    case 'counted':
     case 'lost':
     case 'probe_misses':
     case 'marker': {

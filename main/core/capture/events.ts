@@ -194,6 +194,28 @@ export interface TotalsEvent extends EventBase {
 }
 
 /**
+ * Windows the kernel classified by shape and counted without recording them (the program
+ * records one routine window in N in full; the rest only add to these counts), cumulative since
+ * the session started, for one ring. Each class is a window shape whose verdict follows from the
+ * shape alone (analysis/counted-walks.ts): `held`, walks with the lock held at entry and no
+ * operation on it; `inside`, walks not held at entry with exactly acquire, acquired (req->link
+ * as at entry) and release (req->link cleared); `clear`, walks not held at entry with no
+ * operation on the lock; `tails`, chain tails (no link, no next request).
+ */
+export interface CountedEvent extends EventBase {
+  readonly kind: 'counted';
+  readonly site: WalkSite;
+  readonly ctx: Addr;
+  readonly held: number;
+  readonly inside: number;
+  readonly clear: number;
+  readonly tails: number;
+  /** The earliest entry and the latest return among the counted windows (both `ts` when none). */
+  readonly first: RelNs;
+  readonly last: RelNs;
+}
+
+/**
  * Events the transport dropped. They happened somewhere in [ts, ts + span] (the producer's
  * bound); `cpu` is -1 when the CPU is not known.
  */
@@ -233,6 +255,7 @@ export type CaptureEvent =
   | ReqFreeEvent
   | WindowSummaryEvent
   | TotalsEvent
+  | CountedEvent
   | LostEvent
   | ProbeMissesEvent
   | MarkerEvent;

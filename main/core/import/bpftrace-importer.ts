@@ -446,7 +446,7 @@ export class BpftraceImporter {
     }
     // Any other line of that CPU ends the op lines of a summary still waiting for them.
     this.dropSummary(s.cpu, this.lineNo);
-    const parsed = parseEventBody(kind, s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n });
+    const parsed = parseEventBody(kind, s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n, baseNs: this.sealed?.baseNs });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
       return;
@@ -488,7 +488,7 @@ export class BpftraceImporter {
       this.error(this.lineNo, { code: 'orphan_window_op' });
       return;
     }
-    const parsed = parseEventBody('window_op', s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n });
+    const parsed = parseEventBody('window_op', s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n, baseNs: this.sealed?.baseNs });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
       this.dropSummary(s.cpu, this.lineNo);

@@ -13,6 +13,9 @@
  *   LS1 grain summary|raw
  *   LS1 <kind> <abs_ns> <cpu> <tid> key=value ...                 an event line
  *
+ * A window_summary's held= and a window_op's op= and api= are names, or their places in
+ * HELD_AT_ENTRY, WINDOW_OPS and LOCK_APIS (events.ts), as the kernel program prints them.
+ *
  * Rest-of-line values (`reason=` of a probe line, `text=` of a marker) must be the line's last
  * key: everything after the first " reason=" / " text=" is the value, spaces included.
  *
@@ -62,6 +65,7 @@ export const EVENT_LINE_KINDS = [
   'req_free',
   'window_summary',
   'totals',
+  'counted',
   'probe_misses',
   'marker',
   'window_op',
@@ -320,6 +324,20 @@ class FieldReader {
     return v;
   }
 
+  /** A name from `list`, or its place in the list as a decimal code (how the kernel program prints it). */
+  nameOrCode<T extends string>(key: string, list: readonly [T, ...T[]]): T {
+    const v = this.has(key) ? this.text(key) : undefined;
+    if (v !== undefined && /^[0-9]{1,3}$/.test(v)) {
+      const named = list[Number(v)];
+      if (named === undefined) {
+        this.bad(key, v, `is not a code from 0 to ${list.length - 1} (${list.join(', ')})`);
+        return list[0];
+      }
+      return named;
+    }
+    return this.oneOf(key, list);
+  }
+
   /** Records an error about a value that was read successfully but is out of place. */
   reject(key: string, value: string, reason: string): void {
     this.bad(key, value, reason);
@@ -432,6 +450,8 @@ export interface BodyContext {
   readonly probeCount: number;
   /** The capture's address bias (0 when not given): addresses are stored relative to it. */
   readonly addrBias?: bigint;
+  /** The capture's clock base (ns): absolute times in a line's fields are stored relative to it. */
+  readonly baseNs?: bigint;
 }
 
 /** An event line's key=value part, once its time is known. */
@@ -513,7 +533,7 @@ export function parseEventBody(
         flags: r.uint('flags', { hex: true }),
         link: r.addr('link'),
         owner: r.addr('owner'),
-        heldAtEntry: r.oneOf('held', HELD_AT_ENTRY),
+        heldAtEntry: r.nameOrCode('held', HELD_AT_ENTRY),
         next: r.addr('next'),
         ops: [],
         opsOverflow: r.flag('overflow'),
@@ -530,6 +550,42 @@ export function parseEventBody(
         walksLockedInside: r.uint('locked'),
         chainTails: r.uint('tails'),
       });
+    case 'counted': {
+      const site = r.oneOf('site', WALK_SITES);
+      const ctx = r.addr('ctx');
+      const held = r.uint('held');
+      const inside = r.uint('inside');
+      const clear = r.uint('clear');
+      const tails = r.uint('tails');
+      const none = held + inside + clear + tails === 0;
+      // Absolute times like the line's own; 0 (nothing counted yet) reads as the line's time.
+      const time = (key: string): RelNs => {
+        const text = r.text(key);
+        if (text === undefined || none) {
+          return ts;
+        }
+        if (!/^[0-9]{1,20}$/.test(text)) {
+          r.reject(key, text, 'is not a time in ns');
+          return ts;
+        }
+        const rel = BigInt(text) - (context.baseNs ?? 0n);
+        if (rel > BigInt(REL_NS_LIMIT) || rel < -BigInt(REL_NS_LIMIT)) {
+          r.reject(key, text, 'is more than 2^52 ns away from the capture base');
+          return ts;
+        }
+        if (Number(rel) > ts) {
+          r.reject(key, text, "is after the line's own time");
+          return ts;
+        }
+        return Number(rel) as RelNs;
+      };
+      const first = time('first');
+      const last = time('last');
+      if (first > last) {
+        r.reject('first', String(first), 'is after last=');
+      }
+      return event({ kind, ts, cpu, tid, site, ctx, held, inside, clear, tails, first, last });
+    }
     case 'probe_misses': {
       const probeText = r.has('probe') ? r.text('probe') : undefined;
       const probe = r.uint('probe');
@@ -541,8 +597,8 @@ export function parseEventBody(
     case 'marker':
       return event({ kind, ts, cpu, tid, marker: r.oneOf('marker', MARKERS), text: r.text('text') ?? '' });
     case 'window_op': {
-      const op = r.oneOf('op', WINDOW_OPS);
-      const api: LockApi = r.oneOf('api', LOCK_APIS);
+      const op = r.nameOrCode('op', WINDOW_OPS);
+      const api: LockApi = r.nameOrCode('api', LOCK_APIS);
       return finish<EventBody>(r, { type: 'op', op: { op, ts, api, link: r.addr('link') } });
     }
   }

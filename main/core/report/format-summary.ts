@@ -25,7 +25,9 @@ export function formatSummary(s: AnalysisSummary, o: SummaryTextOptions): string
   const lines: string[] = [];
   const t = s.target;
   lines.push(`${o.file}: ${t.host}, Linux ${t.kernelRelease} ${t.arch}, bpftrace ${t.bpftraceVersion || 'unknown'}; ${s.grain} grain, ${s.source}`);
-  lines.push(`  ${n(s.events)} events over ${formatDuration(s.spanNs)}; ${n(s.windows.total)} walk windows (${n(s.windows.walks)} with a link to walk, ${n(s.windows.chainTails)} chain tails)`);
+  const w = s.windows;
+  const detail = w.countedWalks + w.countedTails > 0 ? `; ${n(w.countedWalks)} walks and ${n(w.countedTails)} tails counted in the kernel by shape, without a record` : '';
+  lines.push(`  ${n(s.events)} events over ${formatDuration(s.spanNs)}; ${n(w.total)} walk windows (${n(w.walks)} walks recorded in full, ${n(w.chainTails)} chain tails${detail})`);
   for (const note of o.fileNotes) {
     lines.push(`  ! ${note}`);
   }
@@ -37,6 +39,10 @@ export function formatSummary(s: AnalysisSummary, o: SummaryTextOptions): string
     const reasons = Object.entries(r.unknownReasons) as [UnknownReason, number][];
     for (const [reason, count] of reasons.sort((a, b) => b[1] - a[1])) {
       lines.push(`    UNKNOWN ${n(count)}: ${UNKNOWN_REASON_TEXT[reason]} [${reason}]`);
+    }
+    for (const c of r.counted) {
+      const why = c.verdict === 'UNKNOWN' ? `UNKNOWN [${c.reason}]: ${c.detail}` : `${c.verdict} (${c.proof === 'owner_at_walk' ? 'owner word at the walk' : 'lock state over the walk span'})`;
+      lines.push(`    ${n(c.walks)} counted without a record, shape "${c.shape}": ${why}`);
     }
     const ex = (['NOT_HELD', 'HELD', 'UNKNOWN'] as const)
       .filter((v) => r.examples[v].length > 0)

@@ -30,6 +30,7 @@ export function mentions(e: CaptureEvent, a: Addr): boolean {
     case 'contention_begin':
     case 'contention_end':
     case 'totals':
+    case 'counted':
     case 'lost':
     case 'probe_misses':
     case 'marker':

@@ -115,6 +115,30 @@ export function VerdictSummary({ data, verdict, onVerdict }: VerdictSummaryProps
           </div>
         </>
       )}
+      {rule !== undefined && rule.counted.length > 0 ? (
+        <div class="counted-walks" aria-label="Walks counted in the kernel">
+          <h3>
+            {formatCount(rule.counted.reduce((n, c) => n + c.walks, 0))} of these walks were counted in the kernel by shape, without a record
+          </h3>
+          <p class="muted">
+            The probes record every unusual window in full and one routine window in a sample; the rest only add to a count per shape. Each shape gets the verdict
+            a recorded window of that shape gets, so the table below lists the recorded walks only.
+          </p>
+          <ul>
+            {rule.counted.map((c) => (
+              <li key={`${c.class}-${c.verdict}`} data-counted-class={c.class} data-verdict={c.verdict}>
+                <span class="n">{formatCount(c.walks)}</span> {c.shape}: <span class={`verdict-word v-${c.verdict}`}>{c.verdict}</span>
+                {c.verdict === 'UNKNOWN' ? (
+                  <span class="muted">
+                    {' '}
+                    — <code>{c.reason}</code>: {c.detail}
+                  </span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {rule !== undefined && rule.verdicts.UNKNOWN > 0 ? (
         <div class="unknown-reasons" aria-label="Why some walks are UNKNOWN">
           <h3>Why {formatCount(rule.verdicts.UNKNOWN)} walks are UNKNOWN</h3>
@@ -137,7 +161,8 @@ export function VerdictSummary({ data, verdict, onVerdict }: VerdictSummaryProps
         <div>
           <dt>Capture</dt>
           <dd>
-            {formatNs(s.spanNs)} of events · {formatCount(s.events)} events · {formatCount(s.windows.total)} windows ({formatCount(s.windows.walks)} walks,{' '}
+            {formatNs(s.spanNs)} of events · {formatCount(s.events)} events · {formatCount(s.windows.total)} windows ({formatCount(s.windows.walks)} walks recorded,{' '}
+            {s.windows.countedWalks > 0 ? `${formatCount(s.windows.countedWalks)} counted by shape, ` : ''}
             {formatCount(s.windows.chainTails)} chain tails) · {s.grain} grain · {s.source}
             {data.capture.complete ? '' : ' · incomplete file'}
           </dd>

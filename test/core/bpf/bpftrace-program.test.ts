@@ -73,6 +73,13 @@ function sample(format: string, nops = 1): string {
           return '5000';
         case 'overflow':
           return '0';
+        case 'held':
+          // The kernel's code: 2 not held.
+          return '2';
+        case 'op':
+          return '1';
+        case 'api':
+          return '0';
         case undefined:
           return conv === 's' ? 'op=acquired api=mutex_lock' : '1';
         default:
@@ -118,8 +125,16 @@ describe('bpftrace programs for the lab kernels', async () => {
     ]);
     assert.ok(!p.text.includes('offsetof'));
     assert.ok(p.text.includes('$req = (uint64)arg0 - 200;'));
-    assert.ok(p.text.includes('@ls_wout[tid] = (uint64)arg1;'), 'the linked pointer is saved at entry');
-    assert.ok(p.text.includes('$nw = *(uint64 *)@ls_wout[tid];'), 'and read through at return');
+    assert.ok(p.text.includes('@ls_w[tid] = (nsecs, $req, $lock, $link, (uint64)arg1, $held,'), 'the linked pointer is saved at entry (field .4)');
+    assert.ok(p.text.includes('$nw = *(uint64 *)($w.4);'), 'and read through at return');
+    assert.equal(p.text.match(/^ {2}@ls_w\[tid\] = \(nsecs/gm)?.length, 1, 'one update of the window state at entry');
+    assert.ok(p.text.includes('@ls_o[tid, $i] = (nsecs, (uint64)0, (uint64)2, $link);'), 'an op as codes: acquire (0) through mutex_lock_interruptible (2)');
+    assert.ok(p.text.includes('@ls_o[tid, $i] = (nsecs, (uint64)3, (uint64)0, $link);'), 'release (3)');
+    assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_op')).length, 1, 'one printf for every kind of op');
+    assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_summary')).length, 1, 'one summary printf, held= as a code');
+    assert.ok(p.text.includes('if ($cls != 0 && (rand % 100) != 0) {'), 'one routine window in 100 recorded, the others counted');
+    assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 counted')).length, 2, 'counted lines every second and at END');
+    assert.ok(!/@ls_\w+\[[^\]]*\] = "/.test(p.text), 'no string stored in a map');
     assert.ok(p.text.includes('*(uint32 *)($req + 68)'), '6.1 flags are 4 bytes');
     assert.ok(!/^k(?:ret)?probe:io_wq_free_work/m.test(p.text), 'the void io_wq_free_work is not a site');
     assert.ok(p.text.startsWith('/*\n * lockscope.bt'), 'opens with the header comment');
@@ -179,9 +194,10 @@ describe('bpftrace programs for the lab kernels', async () => {
       assert.deepEqual(result.header.offsets, c.plan.offsets);
       if (c.plan.window.kind !== 'none') {
         const summaries = events.filter((e) => e.kind === 'window_summary');
-        // One summary per held state (held, not_held, unknown), each with its op line.
-        assert.equal(summaries.length, 3);
+        // One summary printf (held= as a code), with its op line.
+        assert.equal(summaries.length, 1);
         assert.ok(events.some((e) => e.kind === 'totals'));
+        assert.ok(events.some((e) => e.kind === 'counted'));
       }
     });
   }
@@ -200,7 +216,9 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.equal(bad(generateProgram(k61.plan, k61.version, { maxOps: 0 })), 'bad_option');
     assert.equal(bad(generateProgram(k61.plan, k61.version, { maxOps: 65 })), 'bad_option');
     assert.equal(bad(generateProgram(k61.plan, k61.version, { totalsMs: 1.5 })), 'bad_option');
-    assert.equal(bad(generateProgram(k61.plan, k61.version, { maxCpus: 65 })), 'bad_option');
+    assert.equal(bad(generateProgram(k61.plan, k61.version, { maxCpus: 64 })), 'bad_option');
+    assert.equal(bad(generateProgram(k61.plan, k61.version, { evidenceEvery: 0 })), 'bad_option');
+    assert.ok(program(k61, { evidenceEvery: 1 }).text.includes('(rand % 1) != 0'), 'every window recorded: rand % 1 is always 0');
     const layout = k61.plan.layout;
     assert.ok(layout !== undefined);
     const nan: ProbePlan = { ...k61.plan, layout: { ...layout, offsets: { ...layout.offsets, 'io_kiocb.link': { member: 'io_kiocb.link', offset: 184.5, size: 8 } } } };
@@ -221,7 +239,7 @@ describe('bpftrace programs for the lab kernels', async () => {
     const modern = program({ plan, version: bt.version });
     assert.ok(modern.attachPoints.includes('fentry:io_wq_free_work') && modern.attachPoints.includes('fexit:mutex_lock'));
     assert.ok(modern.text.includes('(uint64)args.work - (uint64)offsetof(struct io_kiocb, work)'));
-    assert.ok(modern.text.includes('(uint64)args.lock == @ls_wlock[tid]'));
+    assert.ok(modern.text.includes('(uint64)args.lock == @ls_w[tid].2'));
     const old = program({ plan, version: { major: 0, minor: 17, patch: 0, text: 'v0.17.0' } });
     assert.ok(old.attachPoints.includes('kfunc:io_wq_free_work') && old.attachPoints.includes('kretfunc:mutex_lock'));
     assert.ok(old.text.includes('(uint64)args->work - 216'));

@@ -117,6 +117,12 @@ function randomEvents(rng: Prng, n: number): CaptureEvent[] {
       case 'totals':
         events.push({ kind, ...base, ctx: addr(), windows: big(), walks: big(), walksLockedInside: big(), chainTails: big() });
         break;
+      case 'counted': {
+        // The counted span lies within ±2^52 like every time, before the event's own.
+        const first = Math.max(-TIME_LIMIT, ts - big());
+        events.push({ kind, ...base, site: pick(WALK_SITES), ctx: addr(), held: big(), inside: big(), clear: big(), tails: big(), first: t(first), last: t(Math.min(ts, first + big())) });
+        break;
+      }
       case 'lost':
         events.push({ kind, ...base, count: big(), span: big() as DurationNs });
         break;
@@ -212,7 +218,7 @@ describe('decodeColumns: round trips', () => {
     const summary = index('window_summary');
     const rareIndex = c.num[summary] ?? -1;
     assert.deepEqual(c.rare[rareIndex], EVERY_KIND[summary]);
-    assert.deepEqual(c.rare, EVERY_KIND.filter((e) => e.kind === 'window_summary' || e.kind === 'totals' || e.kind === 'lost' || e.kind === 'probe_misses' || e.kind === 'marker'));
+    assert.deepEqual(c.rare, EVERY_KIND.filter((e) => e.kind === 'window_summary' || e.kind === 'totals' || e.kind === 'counted' || e.kind === 'lost' || e.kind === 'probe_misses' || e.kind === 'marker'));
   });
 
   it('decodes the linked-NOP model, raw and summary, patched and unpatched, with misses and a loss', () => {
@@ -269,7 +275,7 @@ describe('decodeColumns: malformed columns', () => {
   const good = encode(EVERY_KIND);
 
   it('refuses an unknown kind code', () => {
-    for (const code of [0, 19, 63]) {
+    for (const code of [0, 20, 63]) {
       refuses({ ...encode([exit]), kind: Uint8Array.of(code) }, 'event 0 has an unknown kind');
     }
     const two = encode([exit, exit]);

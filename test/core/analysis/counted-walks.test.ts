@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AssessOptions } from '../../../main/core/analysis/assess-walk.js';
+import { assessWalk } from '../../../main/core/analysis/assess-walk.js';
+import { COUNTED_WALK_CLASSES, countedLockState, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
+import { planCoverage } from '../../../main/core/analysis/plan-coverage.js';
+import type { CaptureEvent, CountedEvent } from '../../../main/core/capture/events.js';
+import type { Addr } from '../../../main/core/util/addr.js';
+import { FULL_PLAN, header, t } from '../../support/fixtures.js';
+import { CTX, analyze, missReadings, req, summaryWindow, verdicts } from '../../support/scenario.js';
+
+const NULL = 0 as Addr;
+
+function counted(at: number, c: Partial<Pick<CountedEvent, 'held' | 'inside' | 'clear' | 'tails' | 'first' | 'last' | 'ctx'>>): CountedEvent {
+  return {
+    kind: 'counted', ts: t(at), cpu: -1, tid: 0, site: 'io_wq_free_work', ctx: c.ctx ?? CTX,
+    held: c.held ?? 0, inside: c.inside ?? 0, clear: c.clear ?? 0, tails: c.tails ?? 0, first: c.first ?? t(at), last: c.last ?? t(at),
+  };
+}
+
+const opts = (over: Partial<AssessOptions> = {}): AssessOptions => ({
+  ownerUsable: true, coverage: planCoverage(header()), formatAddr: (a) => String(a), evidence: false, ...over,
+});
+
+describe('counted walk classes', () => {
+  it('each class judges as a recorded window of that shape: held and inside HELD, clear NOT_HELD, all needing the miss check', () => {
+    const got = COUNTED_WALK_CLASSES.map((c) => {
+      const l = countedLockState('io_wq_free_work', c, opts());
+      return `${c}:${l.state}:${l.state === 'unknown' ? l.reason : l.needsCompleteness}`;
+    });
+    assert.deepEqual(got, ['held:held:true', 'inside:held:true', 'clear:not_held:true']);
+  });
+
+  it('the representative is the same judgement as a real summary of that shape (a recorded inside walk)', () => {
+    const rec = representativeWindow('io_wq_free_work', 'inside');
+    const a = assessWalk(rec, opts());
+    assert.equal(a.kind, 'walk');
+    // And the analyzer gives a recorded window of that shape HELD.
+    const w = summaryWindow({ at: 1000, req: req(1), link: req(2), next: req(2), held: 'not_held', ops: [[100, 'acquire', req(2)], [200, 'acquired', req(2)], [300, 'release', NULL]] });
+    assert.deepEqual(verdicts(analyze([...missReadings(0), w, ...missReadings(1_000_000)], header({ grain: 'summary' }))), ['HELD']);
+  });
+
+  it('an incomplete plan leaves every class UNKNOWN with the plan’s reason', () => {
+    const partial = header({ probes: FULL_PLAN.filter((p) => p.target !== 'mutex_unlock') });
+    for (const c of COUNTED_WALK_CLASSES) {
+      const l = countedLockState('io_wq_free_work', c, opts({ coverage: planCoverage(partial) }));
+      assert.equal(l.state, 'unknown', c);
+    }
+  });
+
+  it('an owner word that cannot be read (PREEMPT_RT) leaves held and clear UNKNOWN', () => {
+    assert.equal(countedLockState('io_wq_free_work', 'held', opts({ ownerUsable: false })).state, 'unknown');
+    assert.equal(countedLockState('io_wq_free_work', 'clear', opts({ ownerUsable: false })).state, 'unknown');
+  });
+
+  it('at io_req_find_next the owner word at the walk decides, without the miss check', () => {
+    const l = countedLockState('io_req_find_next', 'clear', opts());
+    assert.equal(l.state, 'not_held');
+    assert.equal(l.state === 'not_held' ? l.needsCompleteness : undefined, false);
+  });
+});
+
+describe('counted walks in the analysis', () => {
+  const h = header({ grain: 'summary' });
+  const recorded = summaryWindow({ at: 2000, req: req(1), link: req(2), next: req(2), held: 'not_held' });
+
+  it('miss-free around the counted span: the counts join the verdicts, and the outcome', () => {
+    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, tails: 40, first: t(1000), last: t(800_000) }), ...missReadings(1_000_000)];
+    const a = analyze(events, h);
+    assert.deepEqual(verdicts(a), ['NOT_HELD']);
+    const r = a.summary.rules[0];
+    assert.ok(r !== undefined);
+    assert.equal(r.walks, 501);
+    assert.deepEqual(r.verdicts, { HELD: 0, NOT_HELD: 501, UNKNOWN: 0 });
+    assert.equal(r.outcome, 'violation');
+    assert.equal(r.counted.length, 1);
+    assert.equal(r.counted[0]?.class, 'clear');
+    assert.equal(r.counted[0]?.walks, 500);
+    assert.equal(a.summary.windows.countedWalks, 500);
+    assert.equal(a.summary.windows.countedTails, 40);
+    assert.equal(a.summary.windows.total, 541);
+    assert.equal(a.summary.reconciliation.countedWalks, 500);
+  });
+
+  it('a probe that missed anywhere in the counted span makes every counted walk UNKNOWN (probe_misses), never NOT_HELD', () => {
+    // Probe 2 (mutex_lock's acquire) read 0 at the start and 3 at the end; the others 0 throughout.
+    const end = missReadings(1_000_000).map((e) => (e.kind === 'probe_misses' && e.probe === 2 ? { ...e, missed: 3 } : e));
+    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, first: t(1000), last: t(800_000) }), ...end];
+    const r = analyze(events, h).summary.rules[0];
+    assert.ok(r !== undefined);
+    // The recorded walk is checked on its own (the same miss falls after it: UNKNOWN too here).
+    assert.equal(r.verdicts.NOT_HELD, 0);
+    assert.equal(r.counted[0]?.verdict, 'UNKNOWN');
+    assert.equal(r.counted[0]?.verdict === 'UNKNOWN' ? r.counted[0].reason : undefined, 'probe_misses');
+    assert.equal(r.unknownReasons.probe_misses, 501);
+    assert.equal(r.outcome, 'unproven');
+  });
+
+  it('no miss reading after the last counted window: UNKNOWN no_miss_reading', () => {
+    const events: CaptureEvent[] = [...missReadings(0), counted(900_000, { inside: 7, first: t(1000), last: t(950_000) }), ...missReadings(900_000)];
+    const r = analyze(events, h).summary.rules[0];
+    assert.deepEqual(r?.verdicts, { HELD: 0, NOT_HELD: 0, UNKNOWN: 7 });
+    assert.equal(r?.unknownReasons.no_miss_reading, 7);
+  });
+
+  it('the latest counted event of a ring counts (they are cumulative); rings add up', () => {
+    const CTX_B = (CTX + 0x100000) as Addr;
+    const events: CaptureEvent[] = [
+      ...missReadings(0),
+      counted(100_000, { inside: 3, first: t(10), last: t(90_000) }),
+      counted(200_000, { inside: 9, first: t(10), last: t(190_000) }),
+      counted(200_000, { ctx: CTX_B, held: 4, first: t(20), last: t(150_000) }),
+      ...missReadings(1_000_000),
+    ];
+    const a = analyze(events, h);
+    assert.deepEqual(a.summary.rules[0]?.verdicts, { HELD: 13, NOT_HELD: 0, UNKNOWN: 0 });
+    assert.equal(a.summary.rings.length, 2);
+    assert.equal(a.walks.length, 0);
+  });
+
+  it('a capture without counted events is unchanged', () => {
+    const a = analyze([...missReadings(0), recorded, ...missReadings(1_000_000)], h);
+    assert.deepEqual(a.summary.rules[0]?.counted, []);
+    assert.equal(a.summary.windows.countedWalks, 0);
+  });
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { importBpftrace } from '../../../main/core/import/bpftrace-importer.js';
+import { formatImportError } from '../../../main/core/import/import-error.js';
+import { formatLs1Header } from '../../../main/core/import/ls1-format.js';
+import { header } from '../../support/fixtures.js';
+
+const H = formatLs1Header(header({ grain: 'summary' }));
+const T0 = 5_000_000_000_000n;
+const at = (dt: number): string => (T0 + BigInt(dt)).toString();
+
+function run(lines: readonly string[]): ReturnType<typeof importBpftrace> {
+  return importBpftrace([...H, ...lines]);
+}
+
+describe("LS1 lines as the kernel program prints them: codes and counted lines", () => {
+  it('held=, op= and api= as codes read as the names (their places in HELD_AT_ENTRY, WINDOW_OPS, LOCK_APIS)', () => {
+    const { result, events } = run([
+      `LS1 window_summary ${at(0)} 0 7 site=io_wq_put_work dur=500 task=0xffff888000900000 req=0xffff888000400100 ctx=0xffff888000100000 lock=0xffff888000100040 flags=0x14 link=0xffff888000400200 owner=0x0 held=2 next=0xffff888000400200 nops=3 overflow=0`,
+      `LS1 window_op ${at(100)} 0 7 op=0 api=2 link=0xffff888000400200`,
+      `LS1 window_op ${at(200)} 0 7 op=1 api=2 link=0xffff888000400200`,
+      `LS1 window_op ${at(300)} 0 7 op=3 api=0 link=0x0`,
+    ]);
+    assert.deepEqual(result.errors, []);
+    const s = events.find((e) => e.kind === 'window_summary');
+    assert.ok(s?.kind === 'window_summary');
+    assert.equal(s.heldAtEntry, 'not_held');
+    assert.deepEqual(
+      s.ops.map((o) => `${o.op}/${o.api}`),
+      ['acquire/mutex_lock_interruptible', 'acquired/mutex_lock_interruptible', 'release/mutex_lock'],
+    );
+  });
+
+  it('a code past the list is an error naming the list, not a guess', () => {
+    const { result } = run([
+      `LS1 window_summary ${at(0)} 0 7 site=io_wq_put_work dur=500 task=0xffff888000900000 req=0xffff888000400100 ctx=0xffff888000100000 lock=0xffff888000100040 flags=0x14 link=0x0 owner=0x0 held=7 next=0x0 nops=0 overflow=0`,
+    ]);
+    assert.equal(result.errors.length, 1);
+    assert.match(formatImportError(result.errors[0] ?? ({} as never)), /held.*not a code from 0 to 2/);
+  });
+
+  it('a counted line: counts by class and the counted span, times like the line’s own', () => {
+    const { result, events } = run([
+      `LS1 marker ${at(0)} -1 0 marker=note text=start`,
+      `LS1 counted ${at(1_000_000)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=8100 clear=0 tails=2700 first=${at(10)} last=${at(999_000)}`,
+    ]);
+    assert.deepEqual(result.errors, []);
+    const c = events.find((e) => e.kind === 'counted');
+    assert.ok(c?.kind === 'counted');
+    assert.equal(c.inside, 8100);
+    assert.equal(c.tails, 2700);
+    assert.equal(c.last - c.first, 999_000 - 10);
+    assert.equal(c.ts - c.last, 1_000);
+  });
+
+  it('nothing counted yet: the kernel prints first=0 last=0, read as the line’s time', () => {
+    const { result, events } = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=0 inside=0 clear=0 tails=0 first=0 last=0`]);
+    assert.deepEqual(result.errors, []);
+    const c = events.find((e) => e.kind === 'counted');
+    assert.ok(c?.kind === 'counted');
+    assert.equal(c.first, c.ts);
+    assert.equal(c.last, c.ts);
+  });
+
+  it('a counted span after the line itself, or reversed, is refused', () => {
+    const after = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 first=${at(1)} last=${at(9)}`]);
+    assert.match(formatImportError(after.result.errors[0] ?? ({} as never)), /last.*after the line's own time/);
+    const reversed = run([`LS1 counted ${at(50)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 first=${at(9)} last=${at(1)}`]);
+    assert.match(formatImportError(reversed.result.errors[0] ?? ({} as never)), /first.*after last=/);
+  });
+});
