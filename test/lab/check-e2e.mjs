@@ -23,19 +23,34 @@ expect(a.capture.complete, 'the capture is not complete (no footer)');
 expect(a.capture.corruption === null, 'the capture is corrupt');
 const unknownCounted = Object.values(rule.unknownReasons).reduce((s, n) => s + n, 0);
 expect(unknownCounted === v.UNKNOWN, `UNKNOWN ${v.UNKNOWN} but causes given for ${unknownCounted}`);
+// The exact totals agree with the verdicts: every walk the kernel counted is either recorded (a
+// verdict with its evidence) or counted by shape (a verdict for the shape); only lost output
+// may leave some out.
+const countedOnly = (rule.counted ?? []).reduce((s, c) => s + c.walks, 0);
+const recorded = rule.walks - countedOnly;
+console.log(`lab-${kernel}: ${recorded} walks recorded in full, ${countedOnly} counted by shape: ${JSON.stringify(rule.counted ?? [])}`);
+if (a.losses.lostEvents === 0) {
+  expect(rule.walks === totals.walks, `verdicts for ${rule.walks} walks (${recorded} recorded + ${countedOnly} counted) but the kernel counted ${totals.walks}`);
+} else {
+  expect(rule.walks <= totals.walks, `verdicts for ${rule.walks} walks but the kernel counted only ${totals.walks}`);
+}
+expect(recorded > 0, 'no walk recorded in full: the sample gives no evidence to inspect');
 if (kernel === '6.1') {
   expect(v.HELD === 0, `unpatched 6.1 gave ${v.HELD} HELD walks`);
+  expect((rule.counted ?? []).every((c) => c.class === 'clear' && c.verdict === 'NOT_HELD'), 'counted walks on 6.1: want only the "not held, no operation" shape, NOT_HELD');
   expect(v.NOT_HELD >= minWalks, `unpatched 6.1 gave ${v.NOT_HELD} NOT_HELD walks (want at least ${minWalks})`);
   expect(totals.walks > 0 && totals.locked === 0, `the kernel's totals: ${totals.locked} of ${totals.walks} walks took the lock (want 0 of many)`);
   expect(traceExit === '1' && analyzeExit === '1', `exit codes ${traceExit}/${analyzeExit}, want 1/1 (a violation)`);
 } else if (kernel === 'sid-fentry') {
   expect(v.NOT_HELD === 0, `patched kernel traced with fentry gave ${v.NOT_HELD} NOT_HELD walks: misses must make them UNKNOWN`);
+  expect((rule.counted ?? []).every((c) => c.verdict !== 'NOT_HELD'), 'a counted shape judged NOT_HELD under fentry');
   expect(rule.walks >= minWalks, `only ${rule.walks} walks (want at least ${minWalks})`);
   // No totals check here: the kernel's own count of walks with the lock taken misses too under
   // fentry (8,811 of 9,931 in one lab run), which is the point of this run.
   expect(traceExit === analyzeExit && (traceExit === '0' || traceExit === '3'), `exit codes ${traceExit}/${analyzeExit}, want 0 or 3`);
 } else {
   expect(v.NOT_HELD === 0, `patched kernel gave ${v.NOT_HELD} NOT_HELD walks`);
+  expect((rule.counted ?? []).every((c) => c.class === 'inside' && c.verdict === 'HELD'), 'counted walks on sid: want only the "acquired around the walk" shape, HELD');
   expect(v.HELD >= minWalks, `patched kernel gave ${v.HELD} HELD walks (want at least ${minWalks})`);
   expect(totals.walks > 0 && totals.locked === totals.walks, `the kernel's totals: ${totals.locked} of ${totals.walks} walks took the lock (want all)`);
   expect(traceExit === analyzeExit && (traceExit === '0' || (traceExit === '3' && v.HELD > 0)), `exit codes ${traceExit}/${analyzeExit}`);

@@ -66,6 +66,7 @@ export class AnalysisTally {
   private timing: TimingStats | undefined;
   private readonly totalsByRing = new Map<Addr, TotalsEvent>();
   private readonly countedByRing = new Map<Addr, CountedEvent>();
+  private readonly countedList: CountedEvent[] = [];
   /** Walks and chain tails the kernel only counted (from the latest counted event of each ring). */
   countedWalkCount = 0;
   countedTails = 0;
@@ -179,6 +180,7 @@ export class AnalysisTally {
   }
 
   counted(e: CountedEvent): void {
+    this.countedList.push(e);
     const prev = this.countedByRing.get(e.ctx);
     // Cumulative counters: keep the latest reading.
     if (prev === undefined || e.ts >= prev.ts) {
@@ -186,18 +188,17 @@ export class AnalysisTally {
     }
   }
 
-  /** Each ring's latest counted event. */
+  /** Every counted event, in the order they came. */
   countedEvents(): readonly CountedEvent[] {
-    return [...this.countedByRing.values()];
+    return this.countedList;
   }
 
-  /** `e[cls]` walks the kernel counted in class `cls`, judged `verdict` under rule `ruleId`. */
-  countedWalks(ruleId: string, e: CountedEvent, cls: CountedWalkClass, verdict: Verdict): void {
+  /** `n` walks the kernel counted in class `cls` on ring `ctx`, judged `verdict` under rule `ruleId`. */
+  countedWalks(ruleId: string, ctx: Addr, cls: CountedWalkClass, n: number, verdict: Verdict): void {
     const rt = this.rules.get(ruleId);
     if (rt === undefined) {
       throw new Error(`counted walks for unknown rule ${ruleId}`);
     }
-    const n = e[cls];
     rt.walks += n;
     rt.verdicts[verdict.verdict] += n;
     if (verdict.verdict === 'UNKNOWN') {
@@ -213,7 +214,7 @@ export class AnalysisTally {
     rt.counted.set(cls, list);
     if (ruleId === this.ruleList[0]?.id) {
       this.countedWalkCount += n;
-      const r = this.ring(e.ctx, 0 as Addr);
+      const r = this.ring(ctx, 0 as Addr);
       r.walks += n;
       r.windows += n;
       r.verdicts[verdict.verdict] += n;

@@ -22,7 +22,7 @@ import type { LockRole, Rule } from '../rules/rule.js';
 import { AnalysisTally } from './analysis-tally.js';
 import type { AssessOptions, LockAtWalk, WalkAssessment } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
-import { COUNTED_WALK_CLASSES, countedLockState } from './counted-walks.js';
+import { COUNTED_WALK_CLASSES, countedLockState, countedSpans } from './counted-walks.js';
 import { MissReadings } from './miss-readings.js';
 import type { MissVerdictOptions } from './miss-verdict.js';
 import { applyMissCheck } from './miss-verdict.js';
@@ -793,32 +793,36 @@ export class Analyzer {
 
   /**
    * Verdicts for the walks the kernel counted without recording them, by class, from each ring's
-   * latest `counted` event (analysis/counted-walks.ts): one probe-miss check over the span of all
-   * of them, then each rule's requirement, as for a recorded walk.
+   * counted events (analysis/counted-walks.ts): the walks counted between two lines get one
+   * probe-miss check over the span they can lie in, then each rule's requirement, as a recorded
+   * walk would.
    */
   private judgeCounted(): void {
-    for (const e of this.tally.countedEvents()) {
+    for (const span of countedSpans(this.tally.countedEvents())) {
       for (const cls of COUNTED_WALK_CLASSES) {
-        const n = e[cls];
+        const n = span.walks[cls];
         if (n === 0) {
           continue;
         }
-        let lock = countedLockState(e.site, cls, this.assessOptions);
+        let lock = countedLockState(span.site, cls, this.assessOptions);
         if (lock.state !== 'unknown' && lock.needsCompleteness) {
-          const checked = applyMissCheck(lock, this.sessionMisses.check(e.first, e.last), true, this.missOptions);
+          const checked = applyMissCheck(lock, this.sessionMisses.check(span.from, span.to), true, this.missOptions);
           lock = checked === 'wait' ? { state: 'unknown', reason: 'no_miss_reading', detail: 'no probe-miss reading after the counted windows', evidence: [] } : checked;
           if (lock.state === 'unknown') {
-            lock = { ...lock, detail: `${lock.detail} (one check covers all ${n.toLocaleString('en-US')} walks the kernel counted in this class, ${e.first}..${e.last} ns: it cannot tell which of them the misses touched)` };
+            lock = {
+              ...lock,
+              detail: `${lock.detail} (one check covers the ${n.toLocaleString('en-US')} walks the kernel counted in this class between ${span.from} and ${span.to} ns: it cannot tell which of them the misses touched)`,
+            };
           }
         }
         for (const rule of this.options.rules) {
-          if (!rule.sites.includes(e.site)) {
+          if (!rule.sites.includes(span.site)) {
             continue;
           }
           const counted = lock;
           const lockAt = (role: LockRole): LockAtWalk =>
             role === 'uring_lock' ? counted : { state: 'unknown', reason: 'lock_not_traced', detail: `this capture does not trace ${role}`, evidence: [] };
-          this.tally.countedWalks(rule.id, e, cls, evaluateRequirement(rule.requires, lockAt));
+          this.tally.countedWalks(rule.id, span.ctx, cls, n, evaluateRequirement(rule.requires, lockAt));
         }
       }
     }

@@ -11,7 +11,7 @@
  * the earliest entry and the latest return among them, so one check covers them all: any miss
  * in [first, last] makes every counted walk of the ring UNKNOWN. Conservative, never wrong.
  */
-import type { WalkSite } from '../capture/events.js';
+import type { CountedEvent, WalkSite } from '../capture/events.js';
 import type { Addr } from '../util/addr.js';
 import { NULL_ADDR } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -70,4 +70,52 @@ export function countedLockState(site: WalkSite, cls: CountedWalkClass, o: Asses
     return { state: 'unknown', reason: 'conflicting_evidence', detail: `a counted ${cls} walk was judged not to be a walk`, evidence: [] };
   }
   return a.lock;
+}
+
+/**
+ * How far outside the kernel's reading a counted window may lie: the window is counted a few
+ * instructions after its duration is measured, inside one BPF program (no sleep, no preemption).
+ */
+export const COUNTED_SLACK_NS = 10_000_000;
+
+/** The walks of each class counted between two lines of one ring, and the span they lie in. */
+export interface CountedSpan {
+  readonly site: WalkSite;
+  readonly ctx: Addr;
+  readonly walks: { readonly [C in CountedWalkClass]: number };
+  /** Every window counted here began at or after `from` and was counted by `to`. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The counted lines of each ring, as spans between consecutive lines. The counts are cumulative,
+ * so a lost line only merges two spans. A window in line i's numbers but not line i-1's was
+ * counted after line i-1 began reading (`since`), so it began at most the longest counted
+ * duration (plus slack) before that, and never before the earliest counted entry (`first`).
+ */
+export function countedSpans(events: readonly CountedEvent[]): CountedSpan[] {
+  const byRing = new Map<string, CountedEvent[]>();
+  for (const e of events) {
+    const key = `${e.site} ${e.ctx}`;
+    const list = byRing.get(key) ?? [];
+    list.push(e);
+    byRing.set(key, list);
+  }
+  const spans: CountedSpan[] = [];
+  for (const list of byRing.values()) {
+    list.sort((a, b) => a.ts - b.ts);
+    let prev: CountedEvent | undefined;
+    for (const cur of list) {
+      const delta = (c: CountedWalkClass): number => Math.max(0, cur[c] - (prev?.[c] ?? 0));
+      const walks = { held: delta('held'), inside: delta('inside'), clear: delta('clear') };
+      if (walks.held + walks.inside + walks.clear > 0) {
+        const from = prev === undefined ? cur.first : Math.max(cur.first, prev.since - cur.maxDuration - COUNTED_SLACK_NS);
+        spans.push({ site: cur.site, ctx: cur.ctx, walks, from, to: cur.ts });
+      }
+      // A count that went down (a restarted program) starts over from this line.
+      prev = cur;
+    }
+  }
+  return spans;
 }

@@ -32,7 +32,8 @@ export function captureStats(analysis: CaptureAnalysis): AppResult<CaptureStats>
   const timing = analyzer.timing;
   const windows = timing.byMetric.window_duration.peek('all')?.count ?? 0;
   const distributions: Distribution[] = [];
-  const metrics = TIMING_METRICS.map((m) => metricStats(m, timing.byMetric[m], header, windows, distributions));
+  const countedOnly = analyzer.tally.countedWalkCount + analyzer.tally.countedTails;
+  const metrics = TIMING_METRICS.map((m) => metricStats(m, timing.byMetric[m], header, windows, countedOnly, distributions));
   const t = header.target;
   return {
     ok: true,
@@ -45,10 +46,10 @@ export function captureStats(analysis: CaptureAnalysis): AppResult<CaptureStats>
   };
 }
 
-function metricStats(metric: TimingMetric, g: GroupedStats, header: CaptureHeader, windows: number, out: Distribution[]): MetricStats {
+function metricStats(metric: TimingMetric, g: GroupedStats, header: CaptureHeader, windows: number, countedOnly: number, out: Distribution[]): MetricStats {
   const all = g.peek('all');
   const count = all?.count ?? 0;
-  const notes = metricNotes(metric, { header, count, windows });
+  const notes = metricNotes(metric, { header, count, windows, countedOnly });
   if (all !== undefined && count > 0) {
     out.push(distribution(metric, 'all', all, header));
   }

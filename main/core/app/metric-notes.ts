@@ -20,6 +20,18 @@ export interface NoteFacts {
   readonly count: number;
   /** Walk windows measured (window_duration samples): how many windows had a chance to show a lock. */
   readonly windows: number;
+  /** Windows the kernel counted by shape without recording them (not in any sample here). */
+  readonly countedOnly?: number;
+}
+
+/** The caveat of a capture whose probes recorded a sample of the routine windows. */
+function sampleCaveat(f: NoteFacts): string[] {
+  const c = f.countedOnly ?? 0;
+  return c > 0
+    ? [
+        `A sample: ${n(f.windows)} windows were recorded in full (every unusual one, and a random one of each 100 routine ones); ${n(c)} more were only counted in the kernel, by shape. The routine windows are sampled at random, so their share of these numbers is unbiased; unusual windows are over-represented.`,
+      ]
+    : [];
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -85,6 +97,7 @@ function lockNotes(metric: 'lock_hold' | 'lock_wait', f: NoteFacts): MetricNotes
     ...(h.grain === 'summary'
       ? [`Only ${hold ? 'holds that begin and end' : 'waits'} inside a walk window are measured: uring_lock taken elsewhere (submission, completion) is not in these numbers.`]
       : []),
+    ...sampleCaveat(f),
     PROBE_COST,
   ];
   let emptyReason: string | undefined;
@@ -110,6 +123,7 @@ function windowNotes(f: NoteFacts): MetricNotes {
   return {
     source: `Every walk window, from ${names(entry) || 'its entry'} to ${names(ret) || 'its return'}${h.grain === 'summary' ? ' (durations measured in the kernel)' : ''}; link walks and chain tails alike.`,
     caveats: [
+      ...sampleCaveat(f),
       `A window's duration includes the cost of every probe that fires inside it (its entry and return probes and each mutex probe): under emulation that cost can be most of it. ${PROBE_COST.slice(PROBE_COST.indexOf('Compare'))}`,
     ],
     emptyReason:

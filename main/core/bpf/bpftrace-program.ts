@@ -2,18 +2,25 @@
  * The bpftrace program for a probe plan, from the templates in bpf/ (embedded as
  * templates.generated.ts). Pure: plan + bpftrace version + options in, program text out.
  *
- * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), ctx,
- * flags, req->link, &ctx->uring_lock and its owner word in ONE per-thread map value (a tuple:
- * one map update at entry, one lookup and one delete at return); the mutex probes record only
- * operations of a thread inside a window on that window's lock (each a tuple of time, an integer
- * kind and req->link read at that moment), up to `maxOps`; the return prints ONE
- * `window_summary` line and its `window_op` lines (the kind as a printf literal), and counts the
- * window in exact per-ring totals (one tuple per ring and CPU, so no two CPUs write one counter),
- * printed as `totals` lines every `totalsMs` and at END, one line per ring.
+ * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), the
+ * lock &ctx->uring_lock, req->link, the linked-out pointer, the held state judged from the owner
+ * word, flags and the owner word in ONE per-thread map value (a tuple; small values packed as
+ * bits of one word); the mutex probes record only operations of a thread inside a window on that
+ * window's lock (each (time, op code, API code, req->link read then)), up to `maxOps`, and follow
+ * whether they are the one routine sequence. The return classifies the window by shape (held at
+ * entry with no operation; not held with exactly acquire, acquired, release around the walk; not
+ * held with no operation; a chain tail; anything else), counts it per ring, CPU and class in one
+ * map value, and prints ONE `window_summary` line and its `window_op` lines for every window of
+ * no routine class and, of the others, the first of each kind on each ring and CPU after every
+ * `evidencePeriodMs` (a bounded output rate at any window rate). Per ring, `totals` (exact
+ * windows, walks, walks locked inside, tails) and `counted` (windows of each class not recorded,
+ * and their span) lines are printed every `totalsMs` and at END. analysis/counted-walks.ts gives
+ * each class the verdict a recorded window of that shape gets.
  *
- * The probes' cost is mostly map operations and output: the per-thread state used to take 13
- * maps (a lab run on 6.1 measured per-window map state and output each costing more than the
- * probes themselves; bench/overhead/run.sh).
+ * Why a sample: printing a record per window cost the 6.1 lab's workload nine times what the
+ * probes themselves cost (bench/overhead); the 512-byte BPF stack is why the state is one packed
+ * tuple, held=, op= and api= are printed as codes (one printf each) and the return counts after
+ * printing (fewer values live across helper calls).
  *
  * Version differences: bpftrace before 0.18 has no `offsetof` (offsets from BTF go in as
  * validated integer constants) and mis-hashes map keys built from a string ternary (the program
@@ -59,21 +66,23 @@ export interface ProgramOptions {
    */
   readonly outputPages?: number;
   /**
-   * Routine windows recorded in full: a random one in `evidenceEvery` (1..1,000,000; 1 records
-   * every window). The others are counted by class in the kernel (`counted` lines); windows of no
-   * routine class are always recorded.
+   * Routine windows recorded in full: the first of each kind on each ring and CPU, then the
+   * first after each `evidencePeriodMs` (0..60,000; 0 records every window). The others are
+   * counted by class in the kernel (`counted` lines); windows of no routine class are always
+   * recorded.
    */
-  readonly evidenceEvery?: number;
+  readonly evidencePeriodMs?: number;
 }
 
 /** 16,384 pages (64 MiB): an 8 s sid lab run (50,860 windows, 114,435 lock operations) fit whole. */
 export const DEFAULT_OUTPUT_PAGES = 16_384;
 
 /**
- * One routine window in 100 recorded: printing a record for every window cost the 6.1 lab's
- * workload 9x what the probes themselves cost (bench/overhead).
+ * At most one routine window of a kind per ring and CPU recorded every 200 ms: printing a record
+ * for every window cost the 6.1 lab's workload 9x what the probes themselves cost, and even one
+ * in 100 more than the counting (bench/overhead): each record wakes bpftrace up.
  */
-export const DEFAULT_EVIDENCE_EVERY = 100;
+export const DEFAULT_EVIDENCE_PERIOD_MS = 200;
 
 export const DEFAULT_PROGRAM_OPTIONS: Required<ProgramOptions> = {
   maxOps: 16,
@@ -81,7 +90,7 @@ export const DEFAULT_PROGRAM_OPTIONS: Required<ProgramOptions> = {
   maxCpus: 8,
   ringsPerCpu: 4,
   outputPages: DEFAULT_OUTPUT_PAGES,
-  evidenceEvery: DEFAULT_EVIDENCE_EVERY,
+  evidencePeriodMs: DEFAULT_EVIDENCE_PERIOD_MS,
 };
 
 /** The per-CPU perf buffer pages the usage line of a program without a config block (0.17) names. */
@@ -216,7 +225,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
     checkOption('maxCpus', o.maxCpus, 1, 63) ??
     checkOption('ringsPerCpu', o.ringsPerCpu, 1, 16) ??
     checkPowerOfTwo('outputPages', o.outputPages, 64, 65_536) ??
-    checkOption('evidenceEvery', o.evidenceEvery, 1, 1_000_000);
+    checkOption('evidencePeriodMs', o.evidencePeriodMs, 0, 60_000);
   if (bad !== undefined) {
     return err(bad);
   }
@@ -387,7 +396,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         NEXT_FROM_RETURN: nextFrom,
         SUMMARY: fill(s, 'summary_printf', { SITE: w.site, OFF_URING_LOCK: offs['io_ring_ctx.uring_lock'] ?? '' }),
         OP_PRINTF: fill(s, 'op_printf', {}),
-        EVIDENCE_EVERY: String(o.evidenceEvery),
+        EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000),
         MAX_OPS: String(o.maxOps),
         MAX_CPUS: String(o.maxCpus),
       }),

@@ -435,7 +435,7 @@ function readRare(k: number, t: number, s: Sources, strings: readonly string[], 
     case K.counted:
       values.push(code(WALK_SITES, num.uvarint(), 'walk site'));
       rareAddr(list, CTX);
-      values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
+      values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
       values.push(checkTime(t - num.svarint()), checkTime(t - num.svarint()));
       return;
     case K.lost:
@@ -501,7 +501,10 @@ function rareEvents(out: EventColumns, events: readonly number[], values: readon
       case K.counted: {
         const site = at(WALK_SITES, next());
         const ctx = addr();
-        rare.push({ kind: 'counted', ts, cpu, tid, site, ctx, held: next(), inside: next(), clear: next(), tails: next(), first: next() as RelNs, last: next() as RelNs });
+        rare.push({
+          kind: 'counted', ts, cpu, tid, site, ctx, held: next(), inside: next(), clear: next(), tails: next(), maxDuration: next() as DurationNs,
+          since: next() as RelNs, first: next() as RelNs,
+        });
         break;
       }
       case K.lost:

@@ -21,8 +21,8 @@
  *                   link:link owner:owner num:heldAtEntry link:next num:overflow num:opCount
  *                   then per op: num:op num:api time:ts link:link
  *   totals          ctx:ctx num:windows num:walks num:walksLockedInside num:chainTails
- *   counted         num:site ctx:ctx num:held num:inside num:clear num:tails num:ts-first (signed)
- *                   num:ts-last (signed)
+ *   counted         num:site ctx:ctx num:held num:inside num:clear num:tails num:maxDuration
+ *                   num:ts-since (signed) num:ts-first (signed)
  *   lost            num:count num:span
  *   probe_misses    num:probe num:missed
  *   marker          num:marker num:stringIndex
@@ -255,8 +255,9 @@ export class BatchEncoder {
         num.uvarint(e.inside);
         num.uvarint(e.clear);
         num.uvarint(e.tails);
+        num.uvarint(e.maxDuration);
+        num.svarint(e.ts - e.since);
         num.svarint(e.ts - e.first);
-        num.svarint(e.ts - e.last);
         break;
       case 'lost':
         num.uvarint(e.count);

@@ -195,8 +195,8 @@ export interface TotalsEvent extends EventBase {
 
 /**
  * Windows the kernel classified by shape and counted without recording them (the program
- * records one routine window in N in full; the rest only add to these counts), cumulative since
- * the session started, for one ring. Each class is a window shape whose verdict follows from the
+ * records a bounded sample of the routine windows in full; the rest only add to these counts),
+ * cumulative since the session started, for one ring. Each class is a window shape whose verdict follows from the
  * shape alone (analysis/counted-walks.ts): `held`, walks with the lock held at entry and no
  * operation on it; `inside`, walks not held at entry with exactly acquire, acquired (req->link
  * as at entry) and release (req->link cleared); `clear`, walks not held at entry with no
@@ -210,9 +210,15 @@ export interface CountedEvent extends EventBase {
   readonly inside: number;
   readonly clear: number;
   readonly tails: number;
-  /** The earliest entry and the latest return among the counted windows (both `ts` when none). */
+  /** The longest counted window so far (entry to when it was counted). */
+  readonly maxDuration: DurationNs;
+  /**
+   * When the kernel began reading the counts (they were read between `since` and `ts`): a window
+   * counted after `since` may be in these numbers or only in the next line's.
+   */
+  readonly since: RelNs;
+  /** The earliest entry of a counted window so far (`ts` when none). */
   readonly first: RelNs;
-  readonly last: RelNs;
 }
 
 /**

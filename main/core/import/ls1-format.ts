@@ -63,10 +63,12 @@ export function formatLs1(e: CaptureEvent, baseNs: bigint, bias: bigint): string
     case 'totals':
       return [`${head} ctx=${a(e.ctx)} windows=${e.windows} walks=${e.walks} locked=${e.walksLockedInside} tails=${e.chainTails}`];
     case 'counted': {
-      // No counted window: the kernel prints 0 for both times.
+      // No counted window: the kernel prints first=0.
       const none = e.held + e.inside + e.clear + e.tails === 0;
       const abs = (t: number): string => (none ? '0' : (baseNs + BigInt(t)).toString());
-      return [`${head} site=${e.site} ctx=${a(e.ctx)} held=${e.held} inside=${e.inside} clear=${e.clear} tails=${e.tails} first=${abs(e.first)} last=${abs(e.last)}`];
+      return [
+        `${head} site=${e.site} ctx=${a(e.ctx)} held=${e.held} inside=${e.inside} clear=${e.clear} tails=${e.tails} maxdur=${e.maxDuration} since=${(baseNs + BigInt(e.since)).toString()} first=${abs(e.first)}`,
+      ];
     }
     case 'probe_misses':
       return [`${head} probe=${e.probe} missed=${e.missed}`];

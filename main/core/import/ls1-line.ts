@@ -558,10 +558,11 @@ export function parseEventBody(
       const clear = r.uint('clear');
       const tails = r.uint('tails');
       const none = held + inside + clear + tails === 0;
-      // Absolute times like the line's own; 0 (nothing counted yet) reads as the line's time.
+      const maxDuration = r.uint('maxdur') as DurationNs;
+      // Absolute times like the line's own; first=0 (nothing counted yet) reads as the line's time.
       const time = (key: string): RelNs => {
         const text = r.text(key);
-        if (text === undefined || none) {
+        if (text === undefined || (none && key === 'first')) {
           return ts;
         }
         if (!/^[0-9]{1,20}$/.test(text)) {
@@ -579,12 +580,9 @@ export function parseEventBody(
         }
         return Number(rel) as RelNs;
       };
+      const since = time('since');
       const first = time('first');
-      const last = time('last');
-      if (first > last) {
-        r.reject('first', String(first), 'is after last=');
-      }
-      return event({ kind, ts, cpu, tid, site, ctx, held, inside, clear, tails, first, last });
+      return event({ kind, ts, cpu, tid, site, ctx, held, inside, clear, tails, maxDuration, since, first });
     }
     case 'probe_misses': {
       const probeText = r.has('probe') ? r.text('probe') : undefined;

@@ -2,19 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AssessOptions } from '../../../main/core/analysis/assess-walk.js';
 import { assessWalk } from '../../../main/core/analysis/assess-walk.js';
-import { COUNTED_WALK_CLASSES, countedLockState, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
+import { COUNTED_SLACK_NS, COUNTED_WALK_CLASSES, countedLockState, countedSpans, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
 import { planCoverage } from '../../../main/core/analysis/plan-coverage.js';
 import type { CaptureEvent, CountedEvent } from '../../../main/core/capture/events.js';
 import type { Addr } from '../../../main/core/util/addr.js';
+import type { DurationNs } from '../../../main/core/util/time.js';
 import { FULL_PLAN, header, t } from '../../support/fixtures.js';
 import { CTX, analyze, missReadings, req, summaryWindow, verdicts } from '../../support/scenario.js';
 
 const NULL = 0 as Addr;
 
-function counted(at: number, c: Partial<Pick<CountedEvent, 'held' | 'inside' | 'clear' | 'tails' | 'first' | 'last' | 'ctx'>>): CountedEvent {
+function counted(at: number, c: Partial<Pick<CountedEvent, 'held' | 'inside' | 'clear' | 'tails' | 'first' | 'since' | 'maxDuration' | 'ctx'>>): CountedEvent {
   return {
     kind: 'counted', ts: t(at), cpu: -1, tid: 0, site: 'io_wq_free_work', ctx: c.ctx ?? CTX,
-    held: c.held ?? 0, inside: c.inside ?? 0, clear: c.clear ?? 0, tails: c.tails ?? 0, first: c.first ?? t(at), last: c.last ?? t(at),
+    held: c.held ?? 0, inside: c.inside ?? 0, clear: c.clear ?? 0, tails: c.tails ?? 0,
+    maxDuration: c.maxDuration ?? (1000 as DurationNs), since: c.since ?? t(at - 100), first: c.first ?? t(at),
   };
 }
 
@@ -65,7 +67,7 @@ describe('counted walks in the analysis', () => {
   const recorded = summaryWindow({ at: 2000, req: req(1), link: req(2), next: req(2), held: 'not_held' });
 
   it('miss-free around the counted span: the counts join the verdicts, and the outcome', () => {
-    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, tails: 40, first: t(1000), last: t(800_000) }), ...missReadings(1_000_000)];
+    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, tails: 40, first: t(1000) }), ...missReadings(1_000_000)];
     const a = analyze(events, h);
     assert.deepEqual(verdicts(a), ['NOT_HELD']);
     const r = a.summary.rules[0];
@@ -85,7 +87,7 @@ describe('counted walks in the analysis', () => {
   it('a probe that missed anywhere in the counted span makes every counted walk UNKNOWN (probe_misses), never NOT_HELD', () => {
     // Probe 2 (mutex_lock's acquire) read 0 at the start and 3 at the end; the others 0 throughout.
     const end = missReadings(1_000_000).map((e) => (e.kind === 'probe_misses' && e.probe === 2 ? { ...e, missed: 3 } : e));
-    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, first: t(1000), last: t(800_000) }), ...end];
+    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, first: t(1000) }), ...end];
     const r = analyze(events, h).summary.rules[0];
     assert.ok(r !== undefined);
     // The recorded walk is checked on its own (the same miss falls after it: UNKNOWN too here).
@@ -97,7 +99,7 @@ describe('counted walks in the analysis', () => {
   });
 
   it('no miss reading after the last counted window: UNKNOWN no_miss_reading', () => {
-    const events: CaptureEvent[] = [...missReadings(0), counted(900_000, { inside: 7, first: t(1000), last: t(950_000) }), ...missReadings(900_000)];
+    const events: CaptureEvent[] = [...missReadings(0), counted(900_000, { inside: 7, first: t(1000) }), ...missReadings(900_000)];
     const r = analyze(events, h).summary.rules[0];
     assert.deepEqual(r?.verdicts, { HELD: 0, NOT_HELD: 0, UNKNOWN: 7 });
     assert.equal(r?.unknownReasons.no_miss_reading, 7);
@@ -107,15 +109,44 @@ describe('counted walks in the analysis', () => {
     const CTX_B = (CTX + 0x100000) as Addr;
     const events: CaptureEvent[] = [
       ...missReadings(0),
-      counted(100_000, { inside: 3, first: t(10), last: t(90_000) }),
-      counted(200_000, { inside: 9, first: t(10), last: t(190_000) }),
-      counted(200_000, { ctx: CTX_B, held: 4, first: t(20), last: t(150_000) }),
+      counted(100_000, { inside: 3, first: t(10) }),
+      counted(200_000, { inside: 9, first: t(10) }),
+      counted(200_000, { ctx: CTX_B, held: 4, first: t(20) }),
       ...missReadings(1_000_000),
     ];
     const a = analyze(events, h);
     assert.deepEqual(a.summary.rules[0]?.verdicts, { HELD: 13, NOT_HELD: 0, UNKNOWN: 0 });
     assert.equal(a.summary.rings.length, 2);
     assert.equal(a.walks.length, 0);
+  });
+
+  it('each span between two counted lines is checked on its own: a miss late in the session spares the walks counted before it', () => {
+    const late = missReadings(700_000).map((e) => (e.kind === 'probe_misses' && e.probe === 2 ? { ...e, missed: 5 } : e));
+    const events: CaptureEvent[] = [
+      ...missReadings(0),
+      ...missReadings(300_000),
+      counted(200_000, { inside: 40, first: t(1000), since: t(199_000), maxDuration: 5000 as DurationNs }),
+      ...late,
+      counted(800_000, { inside: 100, first: t(1000), since: t(799_000), maxDuration: 5000 as DurationNs }),
+      ...late.map((e) => ({ ...e, ts: t(900_000) })),
+    ];
+    const r = analyze(events, h).summary.rules[0];
+    assert.deepEqual(r?.verdicts, { HELD: 40, NOT_HELD: 0, UNKNOWN: 60 });
+    assert.equal(r?.unknownReasons.probe_misses, 60);
+  });
+
+  it('spans: a lost line merges two; the start is the previous reading less the longest window (and slack), never before the first entry', () => {
+    const a = counted(1_000_000_000, { clear: 10, first: t(5_000), since: t(999_000_000) });
+    const b = counted(2_000_000_000, { clear: 30, first: t(5_000), since: t(1_999_000_000), maxDuration: 7_000_000 as DurationNs });
+    const c = counted(3_000_000_000, { clear: 31, first: t(5_000), since: t(2_999_000_000), maxDuration: 7_000_000 as DurationNs });
+    const spans = countedSpans([c, a, b]);
+    assert.deepEqual(spans.map((s) => [s.walks.clear, s.from, s.to]), [
+      [10, 5_000, 1_000_000_000],
+      [20, 999_000_000 - 7_000_000 - COUNTED_SLACK_NS, 2_000_000_000],
+      [1, 1_999_000_000 - 7_000_000 - COUNTED_SLACK_NS, 3_000_000_000],
+    ]);
+    const merged = countedSpans([a, c]);
+    assert.deepEqual(merged.map((s) => [s.walks.clear, s.from]), [[10, 5_000], [21, 999_000_000 - 7_000_000 - COUNTED_SLACK_NS]]);
   });
 
   it('a capture without counted events is unchanged', () => {

@@ -132,7 +132,7 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.ok(p.text.includes('@ls_o[tid, $i] = (nsecs, (uint64)3, (uint64)0, $link);'), 'release (3)');
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_op')).length, 1, 'one printf for every kind of op');
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_summary')).length, 1, 'one summary printf, held= as a code');
-    assert.ok(p.text.includes('if ($cls != 0 && (rand % 100) != 0) {'), 'one routine window in 100 recorded, the others counted');
+    assert.ok(p.text.includes('if ($lr != 0 && nsecs - $lr < 200000000) {'), 'a routine window recorded at most every 200 ms per kind, ring and CPU; the others counted');
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 counted')).length, 2, 'counted lines every second and at END');
     assert.ok(!/@ls_\w+\[[^\]]*\] = "/.test(p.text), 'no string stored in a map');
     assert.ok(p.text.includes('*(uint32 *)($req + 68)'), '6.1 flags are 4 bytes');
@@ -217,8 +217,9 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.equal(bad(generateProgram(k61.plan, k61.version, { maxOps: 65 })), 'bad_option');
     assert.equal(bad(generateProgram(k61.plan, k61.version, { totalsMs: 1.5 })), 'bad_option');
     assert.equal(bad(generateProgram(k61.plan, k61.version, { maxCpus: 64 })), 'bad_option');
-    assert.equal(bad(generateProgram(k61.plan, k61.version, { evidenceEvery: 0 })), 'bad_option');
-    assert.ok(program(k61, { evidenceEvery: 1 }).text.includes('(rand % 1) != 0'), 'every window recorded: rand % 1 is always 0');
+    assert.equal(bad(generateProgram(k61.plan, k61.version, { evidencePeriodMs: -1 })), 'bad_option');
+    assert.equal(bad(generateProgram(k61.plan, k61.version, { evidencePeriodMs: 60_001 })), 'bad_option');
+    assert.ok(program(k61, { evidencePeriodMs: 0 }).text.includes('nsecs - $lr < 0)'), 'every window recorded: nothing is ever less than 0 ns after the last');
     const layout = k61.plan.layout;
     assert.ok(layout !== undefined);
     const nan: ProbePlan = { ...k61.plan, layout: { ...layout, offsets: { ...layout.offsets, 'io_kiocb.link': { member: 'io_kiocb.link', offset: 184.5, size: 8 } } } };

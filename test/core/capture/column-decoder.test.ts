@@ -120,7 +120,10 @@ function randomEvents(rng: Prng, n: number): CaptureEvent[] {
       case 'counted': {
         // The counted span lies within ±2^52 like every time, before the event's own.
         const first = Math.max(-TIME_LIMIT, ts - big());
-        events.push({ kind, ...base, site: pick(WALK_SITES), ctx: addr(), held: big(), inside: big(), clear: big(), tails: big(), first: t(first), last: t(Math.min(ts, first + big())) });
+        events.push({
+          kind, ...base, site: pick(WALK_SITES), ctx: addr(), held: big(), inside: big(), clear: big(), tails: big(), maxDuration: big() as DurationNs,
+          since: t(Math.max(-TIME_LIMIT, ts - big())), first: t(first),
+        });
         break;
       }
       case 'lost':

@@ -42,30 +42,31 @@ describe("LS1 lines as the kernel program prints them: codes and counted lines",
   it('a counted line: counts by class and the counted span, times like the line’s own', () => {
     const { result, events } = run([
       `LS1 marker ${at(0)} -1 0 marker=note text=start`,
-      `LS1 counted ${at(1_000_000)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=8100 clear=0 tails=2700 first=${at(10)} last=${at(999_000)}`,
+      `LS1 counted ${at(1_000_000)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=8100 clear=0 tails=2700 maxdur=5000 since=${at(999_000)} first=${at(10)}`,
     ]);
     assert.deepEqual(result.errors, []);
     const c = events.find((e) => e.kind === 'counted');
     assert.ok(c?.kind === 'counted');
     assert.equal(c.inside, 8100);
     assert.equal(c.tails, 2700);
-    assert.equal(c.last - c.first, 999_000 - 10);
-    assert.equal(c.ts - c.last, 1_000);
+    assert.equal(c.since - c.first, 999_000 - 10);
+    assert.equal(c.ts - c.since, 1_000);
+    assert.equal(c.maxDuration, 5000);
   });
 
-  it('nothing counted yet: the kernel prints first=0 last=0, read as the line’s time', () => {
-    const { result, events } = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=0 inside=0 clear=0 tails=0 first=0 last=0`]);
+  it('nothing counted yet: the kernel prints first=0, read as the line’s time', () => {
+    const { result, events } = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=0 inside=0 clear=0 tails=0 maxdur=0 since=${at(4)} first=0`]);
     assert.deepEqual(result.errors, []);
     const c = events.find((e) => e.kind === 'counted');
     assert.ok(c?.kind === 'counted');
     assert.equal(c.first, c.ts);
-    assert.equal(c.last, c.ts);
+    assert.equal(c.ts - c.since, 1);
   });
 
-  it('a counted span after the line itself, or reversed, is refused', () => {
-    const after = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 first=${at(1)} last=${at(9)}`]);
-    assert.match(formatImportError(after.result.errors[0] ?? ({} as never)), /last.*after the line's own time/);
-    const reversed = run([`LS1 counted ${at(50)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 first=${at(9)} last=${at(1)}`]);
-    assert.match(formatImportError(reversed.result.errors[0] ?? ({} as never)), /first.*after last=/);
+  it('a time after the line’s own, or a missing maxdur=, is refused', () => {
+    const after = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 maxdur=3 since=${at(4)} first=${at(9)}`]);
+    assert.match(formatImportError(after.result.errors[0] ?? ({} as never)), /first.*after the line's own time/);
+    const missing = run([`LS1 counted ${at(50)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 since=${at(4)} first=${at(1)}`]);
+    assert.match(formatImportError(missing.result.errors[0] ?? ({} as never)), /maxdur/);
   });
 });

@@ -23,7 +23,7 @@ describe('LS1 formatting', () => {
         e.kind === 'window_summary'
           ? { ...e, ts: (e.ts - first) as never, ops: e.ops.map((op) => ({ ...op, ts: (op.ts - first) as never })) }
           : e.kind === 'counted'
-            ? { ...e, ts: (e.ts - first) as never, first: (e.first - first) as never, last: (e.last - first) as never }
+            ? { ...e, ts: (e.ts - first) as never, first: (e.first - first) as never, since: (e.since - first) as never }
             : { ...e, ts: (e.ts - first) as never },
       );
     };
