@@ -1,7 +1,8 @@
 /** Counts what the analyzer saw and builds the AnalysisSummary at the end. */
 import type { CountedEvent, MarkerEvent, TotalsEvent } from '../capture/events.js';
 import type { CountedWalkClass } from './counted-walks.js';
-import { COUNTED_CLASS_TEXT } from './counted-walks.js';
+import { COUNTED_CLASS_TEXT, countedTotals } from './counted-walks.js';
+import type { RelNs } from '../util/time.js';
 import type { CaptureHeader } from '../capture/header.js';
 import { formatAddr } from '../util/addr.js';
 import type { Addr } from '../util/addr.js';
@@ -238,10 +239,17 @@ export class AnalysisTally {
 
   finish(timing: TimingStats): void {
     this.timing = timing;
-    for (const e of this.countedByRing.values()) {
-      this.countedTails += e.tails;
-      const r = this.ring(e.ctx, 0 as Addr);
-      r.windows += e.tails;
+    // The kernel's totals of a capture with counted lines come from them (its windows of every
+    // shape, recorded or not); the counted tails are windows no record stands for.
+    for (const t of countedTotals(this.countedList)) {
+      this.countedTails += t.countedTails;
+      const r = this.ring(t.ctx, 0 as Addr);
+      r.windows += t.countedTails;
+      if (!this.totalsByRing.has(t.ctx)) {
+        this.totalsByRing.set(t.ctx, {
+          kind: 'totals', ts: 0 as RelNs, cpu: -1, tid: 0, ctx: t.ctx, windows: t.windows, walks: t.walks, walksLockedInside: t.walksLockedInside, chainTails: t.chainTails,
+        });
+      }
     }
   }
 

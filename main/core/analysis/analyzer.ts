@@ -22,7 +22,7 @@ import type { LockRole, Rule } from '../rules/rule.js';
 import { AnalysisTally } from './analysis-tally.js';
 import type { AssessOptions, LockAtWalk, WalkAssessment } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
-import { COUNTED_WALK_CLASSES, countedLockState, countedSpans } from './counted-walks.js';
+import { countedLockState, countedSpans } from './counted-walks.js';
 import { MissReadings } from './miss-readings.js';
 import type { MissVerdictOptions } from './miss-verdict.js';
 import { applyMissCheck } from './miss-verdict.js';
@@ -799,31 +799,27 @@ export class Analyzer {
    */
   private judgeCounted(): void {
     for (const span of countedSpans(this.tally.countedEvents())) {
-      for (const cls of COUNTED_WALK_CLASSES) {
-        const n = span.walks[cls];
-        if (n === 0) {
+      const cls = span.shape;
+      const n = span.walks;
+      let lock = countedLockState(span.site, cls, this.assessOptions);
+      if (lock.state !== 'unknown' && lock.needsCompleteness) {
+        const checked = applyMissCheck(lock, this.sessionMisses.check(span.from, span.to), true, this.missOptions);
+        lock = checked === 'wait' ? { state: 'unknown', reason: 'no_miss_reading', detail: 'no probe-miss reading after the counted windows', evidence: [] } : checked;
+        if (lock.state === 'unknown') {
+          lock = {
+            ...lock,
+            detail: `${lock.detail} (one check covers the ${n.toLocaleString('en-US')} walks of this shape the kernel counted on one CPU between ${span.from} and ${span.to} ns: it cannot tell which of them the misses touched)`,
+          };
+        }
+      }
+      for (const rule of this.options.rules) {
+        if (!rule.sites.includes(span.site)) {
           continue;
         }
-        let lock = countedLockState(span.site, cls, this.assessOptions);
-        if (lock.state !== 'unknown' && lock.needsCompleteness) {
-          const checked = applyMissCheck(lock, this.sessionMisses.check(span.from, span.to), true, this.missOptions);
-          lock = checked === 'wait' ? { state: 'unknown', reason: 'no_miss_reading', detail: 'no probe-miss reading after the counted windows', evidence: [] } : checked;
-          if (lock.state === 'unknown') {
-            lock = {
-              ...lock,
-              detail: `${lock.detail} (one check covers the ${n.toLocaleString('en-US')} walks the kernel counted in this class between ${span.from} and ${span.to} ns: it cannot tell which of them the misses touched)`,
-            };
-          }
-        }
-        for (const rule of this.options.rules) {
-          if (!rule.sites.includes(span.site)) {
-            continue;
-          }
-          const counted = lock;
-          const lockAt = (role: LockRole): LockAtWalk =>
-            role === 'uring_lock' ? counted : { state: 'unknown', reason: 'lock_not_traced', detail: `this capture does not trace ${role}`, evidence: [] };
-          this.tally.countedWalks(rule.id, span.ctx, cls, n, evaluateRequirement(rule.requires, lockAt));
-        }
+        const counted = lock;
+        const lockAt = (role: LockRole): LockAtWalk =>
+          role === 'uring_lock' ? counted : { state: 'unknown', reason: 'lock_not_traced', detail: `this capture does not trace ${role}`, evidence: [] };
+        this.tally.countedWalks(rule.id, span.ctx, cls, n, evaluateRequirement(rule.requires, lockAt));
       }
     }
   }

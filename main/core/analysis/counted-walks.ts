@@ -11,7 +11,7 @@
  * the earliest entry and the latest return among them, so one check covers them all: any miss
  * in [first, last] makes every counted walk of the ring UNKNOWN. Conservative, never wrong.
  */
-import type { CountedEvent, WalkSite } from '../capture/events.js';
+import type { CountedEvent, CountedShape, WalkSite } from '../capture/events.js';
 import type { Addr } from '../util/addr.js';
 import { NULL_ADDR } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -78,44 +78,86 @@ export function countedLockState(site: WalkSite, cls: CountedWalkClass, o: Asses
  */
 export const COUNTED_SLACK_NS = 10_000_000;
 
-/** The walks of each class counted between two lines of one ring, and the span they lie in. */
+/** The walks of one class counted between two lines of one ring and CPU, and the span they lie in. */
 export interface CountedSpan {
   readonly site: WalkSite;
   readonly ctx: Addr;
-  readonly walks: { readonly [C in CountedWalkClass]: number };
+  readonly shape: CountedWalkClass;
+  readonly walks: number;
   /** Every window counted here began at or after `from` and was counted by `to`. */
   readonly from: number;
   readonly to: number;
 }
 
+function isWalkClass(s: CountedShape): s is CountedWalkClass {
+  return (COUNTED_WALK_CLASSES as readonly string[]).includes(s);
+}
+
 /**
- * The counted lines of each ring, as spans between consecutive lines. The counts are cumulative,
- * so a lost line only merges two spans. A window in line i's numbers but not line i-1's was
- * counted after line i-1 began reading (`since`), so it began at most the longest counted
- * duration (plus slack) before that, and never before the earliest counted entry (`first`).
+ * The counted lines of each ring, CPU and walk class, as spans between consecutive lines. The
+ * counts are cumulative, so a lost line only merges two spans. A window in line i's numbers but
+ * not line i-1's was counted after line i-1 was read (`since`), so it began at most the longest
+ * counted duration (plus slack) before that, and never before the earliest counted entry.
  */
 export function countedSpans(events: readonly CountedEvent[]): CountedSpan[] {
-  const byRing = new Map<string, CountedEvent[]>();
+  const series = new Map<string, CountedEvent[]>();
   for (const e of events) {
-    const key = `${e.site} ${e.ctx}`;
-    const list = byRing.get(key) ?? [];
+    if (!isWalkClass(e.shape)) {
+      continue;
+    }
+    const key = `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
+    const list = series.get(key) ?? [];
     list.push(e);
-    byRing.set(key, list);
+    series.set(key, list);
   }
   const spans: CountedSpan[] = [];
-  for (const list of byRing.values()) {
+  for (const list of series.values()) {
     list.sort((a, b) => a.ts - b.ts);
     let prev: CountedEvent | undefined;
     for (const cur of list) {
-      const delta = (c: CountedWalkClass): number => Math.max(0, cur[c] - (prev?.[c] ?? 0));
-      const walks = { held: delta('held'), inside: delta('inside'), clear: delta('clear') };
-      if (walks.held + walks.inside + walks.clear > 0) {
-        const from = prev === undefined ? cur.first : Math.max(cur.first, prev.since - cur.maxDuration - COUNTED_SLACK_NS);
-        spans.push({ site: cur.site, ctx: cur.ctx, walks, from, to: cur.ts });
-      }
+      const shape = cur.shape;
       // A count that went down (a restarted program) starts over from this line.
+      const walks = prev === undefined || cur.counted < prev.counted ? cur.counted : cur.counted - prev.counted;
+      if (walks > 0 && isWalkClass(shape)) {
+        const from = prev === undefined || cur.counted < prev.counted ? cur.first : Math.max(cur.first, prev.since - cur.maxDuration - COUNTED_SLACK_NS);
+        spans.push({ site: cur.site, ctx: cur.ctx, shape, walks, from, to: cur.ts });
+      }
       prev = cur;
     }
   }
   return spans;
+}
+
+/** The kernel's exact totals for each ring, from the latest counted line of each CPU and shape. */
+export interface CountedTotals {
+  readonly ctx: Addr;
+  readonly windows: number;
+  readonly walks: number;
+  readonly walksLockedInside: number;
+  readonly chainTails: number;
+  /** Chain tails counted without a record. */
+  readonly countedTails: number;
+}
+
+export function countedTotals(events: readonly CountedEvent[]): CountedTotals[] {
+  const latest = new Map<string, CountedEvent>();
+  for (const e of events) {
+    const key = `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
+    const prev = latest.get(key);
+    if (prev === undefined || e.ts >= prev.ts) {
+      latest.set(key, e);
+    }
+  }
+  const rings = new Map<Addr, { windows: number; walks: number; walksLockedInside: number; chainTails: number; countedTails: number }>();
+  for (const e of latest.values()) {
+    const r = rings.get(e.ctx) ?? { windows: 0, walks: 0, walksLockedInside: 0, chainTails: 0, countedTails: 0 };
+    const tail = e.shape === 'tail' || e.shape === 'other_tail';
+    r.windows += e.windows;
+    r.walks += tail ? 0 : e.windows;
+    r.chainTails += tail ? e.windows : 0;
+    r.countedTails += e.shape === 'tail' ? e.counted : 0;
+    r.walksLockedInside += e.lockedInside;
+    rings.set(e.ctx, r);
+  }
+  return [...rings.entries()].map(([ctx, r]) => ({ ctx, ...r }));
 }

@@ -349,8 +349,6 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         FLAGS_TYPE: flagsSize === 4 ? 'uint32' : 'uint64',
         OWNER_READ: ownerRead,
         LINKED_FROM_ARGS: linked,
-        MAX_CPUS: String(o.maxCpus),
-        RINGS_PER_CPU: String(o.ringsPerCpu),
       }),
     );
     points.push(entryName(w.symbol));
@@ -399,6 +397,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000),
         MAX_OPS: String(o.maxOps),
         MAX_CPUS: String(o.maxCpus),
+        RINGS_PER_CPU: String(o.ringsPerCpu),
       }),
     );
     points.push(returnName(w.symbol));

@@ -24,7 +24,7 @@ import { KIND_MASK, MAX_WINDOW_OPS, SAME_CPU, SAME_TID, TIME_LIMIT } from './eve
 import type { EventColumns } from './event-columns.js';
 import { K, KIND_OF_CODE, OK, SEEN } from './event-columns.js';
 import type { CaptureEvent, WindowOp } from './events.js';
-import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
+import { COUNTED_SHAPES, HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
 import { readAddrs, tagsAtEnd } from './recent-addrs.js';
 import { ByteSource, ColumnFormatError } from './varint.js';
 
@@ -435,7 +435,7 @@ function readRare(k: number, t: number, s: Sources, strings: readonly string[], 
     case K.counted:
       values.push(code(WALK_SITES, num.uvarint(), 'walk site'));
       rareAddr(list, CTX);
-      values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
+      values.push(num.uvarint(), code(COUNTED_SHAPES, num.uvarint(), 'counted shape'), num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
       values.push(checkTime(t - num.svarint()), checkTime(t - num.svarint()));
       return;
     case K.lost:
@@ -502,8 +502,8 @@ function rareEvents(out: EventColumns, events: readonly number[], values: readon
         const site = at(WALK_SITES, next());
         const ctx = addr();
         rare.push({
-          kind: 'counted', ts, cpu, tid, site, ctx, held: next(), inside: next(), clear: next(), tails: next(), maxDuration: next() as DurationNs,
-          since: next() as RelNs, first: next() as RelNs,
+          kind: 'counted', ts, cpu, tid, site, ctx, onCpu: next(), shape: at(COUNTED_SHAPES, next()), windows: next(), counted: next(), lockedInside: next(),
+          maxDuration: next() as DurationNs, since: next() as RelNs, first: next() as RelNs,
         });
         break;
       }

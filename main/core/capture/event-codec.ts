@@ -21,8 +21,8 @@
  *                   link:link owner:owner num:heldAtEntry link:next num:overflow num:opCount
  *                   then per op: num:op num:api time:ts link:link
  *   totals          ctx:ctx num:windows num:walks num:walksLockedInside num:chainTails
- *   counted         num:site ctx:ctx num:held num:inside num:clear num:tails num:maxDuration
- *                   num:ts-since (signed) num:ts-first (signed)
+ *   counted         num:site ctx:ctx num:onCpu num:shape num:windows num:counted num:lockedInside
+ *                   num:maxDuration num:ts-since (signed) num:ts-first (signed)
  *   lost            num:count num:span
  *   probe_misses    num:probe num:missed
  *   marker          num:marker num:stringIndex
@@ -32,7 +32,7 @@ import { assertUnreachable } from '../util/assert-unreachable.js';
 import type { RelNs } from '../util/time.js';
 import { K } from './event-columns.js';
 import type { CaptureEvent, LinkSnapshot } from './events.js';
-import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
+import { COUNTED_SHAPES, HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from './events.js';
 import { AddrColumnWriter, NibbleSink } from './recent-addrs.js';
 import { ByteSink } from './varint.js';
 
@@ -251,10 +251,11 @@ export class BatchEncoder {
       case 'counted':
         num.uvarint(WALK_SITES.indexOf(e.site));
         this.addr('ctx', e.ctx);
-        num.uvarint(e.held);
-        num.uvarint(e.inside);
-        num.uvarint(e.clear);
-        num.uvarint(e.tails);
+        num.uvarint(e.onCpu);
+        num.uvarint(COUNTED_SHAPES.indexOf(e.shape));
+        num.uvarint(e.windows);
+        num.uvarint(e.counted);
+        num.uvarint(e.lockedInside);
         num.uvarint(e.maxDuration);
         num.svarint(e.ts - e.since);
         num.svarint(e.ts - e.first);

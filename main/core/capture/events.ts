@@ -194,27 +194,39 @@ export interface TotalsEvent extends EventBase {
 }
 
 /**
- * Windows the kernel classified by shape and counted without recording them (the program
- * records a bounded sample of the routine windows in full; the rest only add to these counts),
- * cumulative since the session started, for one ring. Each class is a window shape whose verdict follows from the
- * shape alone (analysis/counted-walks.ts): `held`, walks with the lock held at entry and no
- * operation on it; `inside`, walks not held at entry with exactly acquire, acquired (req->link
- * as at entry) and release (req->link cleared); `clear`, walks not held at entry with no
- * operation on the lock; `tails`, chain tails (no link, no next request).
+ * The shapes the kernel sorts windows into (the capture stores the index; the kernel prints it).
+ * `held`: a walk with the lock held at entry and no operation on it; `inside`: a walk not held at
+ * entry with exactly acquire, acquired (req->link as at entry) and release (req->link cleared);
+ * `clear`: a walk not held at entry with no operation on the lock; `tail`: a chain tail (no link,
+ * no next request) with no operation or the routine one; `other_walk` and `other_tail`: any other
+ * window that returned a next request, or none. Only the first four are ever counted without a
+ * record: the analysis gives each a verdict from the shape alone (analysis/counted-walks.ts).
+ */
+export const COUNTED_SHAPES = ['other_walk', 'held', 'inside', 'clear', 'tail', 'other_tail'] as const;
+export type CountedShape = (typeof COUNTED_SHAPES)[number];
+
+/**
+ * The kernel's counters for one ring, one CPU (where the windows returned) and one shape,
+ * cumulative since the session started. The program records a bounded sample of the routine
+ * windows in full; the rest only add to `counted`.
  */
 export interface CountedEvent extends EventBase {
   readonly kind: 'counted';
   readonly site: WalkSite;
   readonly ctx: Addr;
-  readonly held: number;
-  readonly inside: number;
-  readonly clear: number;
-  readonly tails: number;
+  readonly onCpu: number;
+  readonly shape: CountedShape;
+  /** Windows of this shape, recorded or not. */
+  readonly windows: number;
+  /** Of those, counted without a record. */
+  readonly counted: number;
+  /** Of those, walks with the lock taken inside the window around the walk. */
+  readonly lockedInside: number;
   /** The longest counted window so far (entry to when it was counted). */
   readonly maxDuration: DurationNs;
   /**
-   * When the kernel began reading the counts (they were read between `since` and `ts`): a window
-   * counted after `since` may be in these numbers or only in the next line's.
+   * When the kernel read these counters (between `since` and `ts`): a window counted after
+   * `since` may be in these numbers or only in the next line's.
    */
   readonly since: RelNs;
   /** The earliest entry of a counted window so far (`ts` when none). */

@@ -63,11 +63,9 @@ export function formatLs1(e: CaptureEvent, baseNs: bigint, bias: bigint): string
     case 'totals':
       return [`${head} ctx=${a(e.ctx)} windows=${e.windows} walks=${e.walks} locked=${e.walksLockedInside} tails=${e.chainTails}`];
     case 'counted': {
-      // No counted window: the kernel prints first=0.
-      const none = e.held + e.inside + e.clear + e.tails === 0;
-      const abs = (t: number): string => (none ? '0' : (baseNs + BigInt(t)).toString());
+      const abs = (t: number): string => (baseNs + BigInt(t)).toString();
       return [
-        `${head} site=${e.site} ctx=${a(e.ctx)} held=${e.held} inside=${e.inside} clear=${e.clear} tails=${e.tails} maxdur=${e.maxDuration} since=${(baseNs + BigInt(e.since)).toString()} first=${abs(e.first)}`,
+        `${head} site=${e.site} ctx=${a(e.ctx)} oncpu=${e.onCpu} shape=${e.shape} windows=${e.windows} counted=${e.counted} locked=${e.lockedInside} maxdur=${e.maxDuration} since=${abs(e.since)} first=${e.counted === 0 ? '0' : abs(e.first)}`,
       ];
     }
     case 'probe_misses':

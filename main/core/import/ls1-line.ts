@@ -27,7 +27,7 @@
  * silently become a missing optional one).
  */
 import type { CaptureEvent, LockApi, WindowOp, WindowSummaryEvent } from '../capture/events.js';
-import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from '../capture/events.js';
+import { COUNTED_SHAPES, HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from '../capture/events.js';
 import { MAX_WINDOW_OPS } from '../capture/event-codec.js';
 import type { Grain, ProbeSite, ProbeStatus, StructOffset, TargetFacts } from '../capture/header.js';
 import { GRAINS, PROBE_MECHANISMS, PROBE_ROLES, PROBE_STATUSES } from '../capture/header.js';
@@ -553,16 +553,16 @@ export function parseEventBody(
     case 'counted': {
       const site = r.oneOf('site', WALK_SITES);
       const ctx = r.addr('ctx');
-      const held = r.uint('held');
-      const inside = r.uint('inside');
-      const clear = r.uint('clear');
-      const tails = r.uint('tails');
-      const none = held + inside + clear + tails === 0;
+      const onCpu = r.uint('oncpu');
+      const shape = r.nameOrCode('shape', COUNTED_SHAPES);
+      const windows = r.uint('windows');
+      const counted = r.uint('counted');
+      const lockedInside = r.uint('locked');
       const maxDuration = r.uint('maxdur') as DurationNs;
       // Absolute times like the line's own; first=0 (nothing counted yet) reads as the line's time.
       const time = (key: string): RelNs => {
         const text = r.text(key);
-        if (text === undefined || (none && key === 'first')) {
+        if (text === undefined || (counted === 0 && key === 'first')) {
           return ts;
         }
         if (!/^[0-9]{1,20}$/.test(text)) {
@@ -582,7 +582,10 @@ export function parseEventBody(
       };
       const since = time('since');
       const first = time('first');
-      return event({ kind, ts, cpu, tid, site, ctx, held, inside, clear, tails, maxDuration, since, first });
+      if (counted > windows) {
+        r.reject('counted', String(counted), `is more than windows=${windows}`);
+      }
+      return event({ kind, ts, cpu, tid, site, ctx, onCpu, shape, windows, counted, lockedInside, maxDuration, since, first });
     }
     case 'probe_misses': {
       const probeText = r.has('probe') ? r.text('probe') : undefined;

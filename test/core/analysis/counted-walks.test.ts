@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AssessOptions } from '../../../main/core/analysis/assess-walk.js';
 import { assessWalk } from '../../../main/core/analysis/assess-walk.js';
-import { COUNTED_SLACK_NS, COUNTED_WALK_CLASSES, countedLockState, countedSpans, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
+import { COUNTED_SLACK_NS, COUNTED_WALK_CLASSES, countedLockState, countedSpans, countedTotals, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
 import { planCoverage } from '../../../main/core/analysis/plan-coverage.js';
 import type { CaptureEvent, CountedEvent } from '../../../main/core/capture/events.js';
 import type { Addr } from '../../../main/core/util/addr.js';
@@ -12,10 +12,13 @@ import { CTX, analyze, missReadings, req, summaryWindow, verdicts } from '../../
 
 const NULL = 0 as Addr;
 
-function counted(at: number, c: Partial<Pick<CountedEvent, 'held' | 'inside' | 'clear' | 'tails' | 'first' | 'since' | 'maxDuration' | 'ctx'>>): CountedEvent {
+type CountedSpec = Partial<Pick<CountedEvent, 'shape' | 'counted' | 'windows' | 'first' | 'since' | 'maxDuration' | 'ctx' | 'onCpu'>>;
+
+function counted(at: number, c: CountedSpec): CountedEvent {
+  const n = c.counted ?? 0;
   return {
-    kind: 'counted', ts: t(at), cpu: -1, tid: 0, site: 'io_wq_free_work', ctx: c.ctx ?? CTX,
-    held: c.held ?? 0, inside: c.inside ?? 0, clear: c.clear ?? 0, tails: c.tails ?? 0,
+    kind: 'counted', ts: t(at), cpu: -1, tid: 0, site: 'io_wq_free_work', ctx: c.ctx ?? CTX, onCpu: c.onCpu ?? 0, shape: c.shape ?? 'clear',
+    windows: c.windows ?? n, counted: n, lockedInside: c.shape === 'inside' ? (c.windows ?? n) : 0,
     maxDuration: c.maxDuration ?? (1000 as DurationNs), since: c.since ?? t(at - 100), first: c.first ?? t(at),
   };
 }
@@ -67,7 +70,7 @@ describe('counted walks in the analysis', () => {
   const recorded = summaryWindow({ at: 2000, req: req(1), link: req(2), next: req(2), held: 'not_held' });
 
   it('miss-free around the counted span: the counts join the verdicts, and the outcome', () => {
-    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, tails: 40, first: t(1000) }), ...missReadings(1_000_000)];
+    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { shape: 'clear', counted: 500, first: t(1000) }), counted(900_000, { shape: 'tail', counted: 40, windows: 41, first: t(1000) }), ...missReadings(1_000_000)];
     const a = analyze(events, h);
     assert.deepEqual(verdicts(a), ['NOT_HELD']);
     const r = a.summary.rules[0];
@@ -87,7 +90,7 @@ describe('counted walks in the analysis', () => {
   it('a probe that missed anywhere in the counted span makes every counted walk UNKNOWN (probe_misses), never NOT_HELD', () => {
     // Probe 2 (mutex_lock's acquire) read 0 at the start and 3 at the end; the others 0 throughout.
     const end = missReadings(1_000_000).map((e) => (e.kind === 'probe_misses' && e.probe === 2 ? { ...e, missed: 3 } : e));
-    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { clear: 500, first: t(1000) }), ...end];
+    const events: CaptureEvent[] = [...missReadings(0), recorded, counted(900_000, { shape: 'clear', counted: 500, first: t(1000) }), ...end];
     const r = analyze(events, h).summary.rules[0];
     assert.ok(r !== undefined);
     // The recorded walk is checked on its own (the same miss falls after it: UNKNOWN too here).
@@ -99,23 +102,24 @@ describe('counted walks in the analysis', () => {
   });
 
   it('no miss reading after the last counted window: UNKNOWN no_miss_reading', () => {
-    const events: CaptureEvent[] = [...missReadings(0), counted(900_000, { inside: 7, first: t(1000) }), ...missReadings(900_000)];
+    const events: CaptureEvent[] = [...missReadings(0), counted(900_000, { shape: 'inside', counted: 7, first: t(1000) }), ...missReadings(900_000)];
     const r = analyze(events, h).summary.rules[0];
     assert.deepEqual(r?.verdicts, { HELD: 0, NOT_HELD: 0, UNKNOWN: 7 });
     assert.equal(r?.unknownReasons.no_miss_reading, 7);
   });
 
-  it('the latest counted event of a ring counts (they are cumulative); rings add up', () => {
+  it('counted lines are cumulative per ring, CPU and shape; CPUs and rings add up', () => {
     const CTX_B = (CTX + 0x100000) as Addr;
     const events: CaptureEvent[] = [
       ...missReadings(0),
-      counted(100_000, { inside: 3, first: t(10) }),
-      counted(200_000, { inside: 9, first: t(10) }),
-      counted(200_000, { ctx: CTX_B, held: 4, first: t(20) }),
+      counted(100_000, { shape: 'inside', counted: 3, first: t(10) }),
+      counted(200_000, { shape: 'inside', counted: 9, first: t(10) }),
+      counted(200_000, { shape: 'inside', onCpu: 1, counted: 5, first: t(10) }),
+      counted(200_000, { ctx: CTX_B, shape: 'held', counted: 4, first: t(20) }),
       ...missReadings(1_000_000),
     ];
     const a = analyze(events, h);
-    assert.deepEqual(a.summary.rules[0]?.verdicts, { HELD: 13, NOT_HELD: 0, UNKNOWN: 0 });
+    assert.deepEqual(a.summary.rules[0]?.verdicts, { HELD: 18, NOT_HELD: 0, UNKNOWN: 0 });
     assert.equal(a.summary.rings.length, 2);
     assert.equal(a.walks.length, 0);
   });
@@ -125,9 +129,9 @@ describe('counted walks in the analysis', () => {
     const events: CaptureEvent[] = [
       ...missReadings(0),
       ...missReadings(300_000),
-      counted(200_000, { inside: 40, first: t(1000), since: t(199_000), maxDuration: 5000 as DurationNs }),
+      counted(200_000, { shape: 'inside', counted: 40, first: t(1000), since: t(199_000), maxDuration: 5000 as DurationNs }),
       ...late,
-      counted(800_000, { inside: 100, first: t(1000), since: t(799_000), maxDuration: 5000 as DurationNs }),
+      counted(800_000, { shape: 'inside', counted: 100, first: t(1000), since: t(799_000), maxDuration: 5000 as DurationNs }),
       ...late.map((e) => ({ ...e, ts: t(900_000) })),
     ];
     const r = analyze(events, h).summary.rules[0];
@@ -136,17 +140,29 @@ describe('counted walks in the analysis', () => {
   });
 
   it('spans: a lost line merges two; the start is the previous reading less the longest window (and slack), never before the first entry', () => {
-    const a = counted(1_000_000_000, { clear: 10, first: t(5_000), since: t(999_000_000) });
-    const b = counted(2_000_000_000, { clear: 30, first: t(5_000), since: t(1_999_000_000), maxDuration: 7_000_000 as DurationNs });
-    const c = counted(3_000_000_000, { clear: 31, first: t(5_000), since: t(2_999_000_000), maxDuration: 7_000_000 as DurationNs });
-    const spans = countedSpans([c, a, b]);
-    assert.deepEqual(spans.map((s) => [s.walks.clear, s.from, s.to]), [
+    const a = counted(1_000_000_000, { counted: 10, first: t(5_000), since: t(999_000_000) });
+    const b = counted(2_000_000_000, { counted: 30, first: t(5_000), since: t(1_999_000_000), maxDuration: 7_000_000 as DurationNs });
+    const c = counted(3_000_000_000, { counted: 31, first: t(5_000), since: t(2_999_000_000), maxDuration: 7_000_000 as DurationNs });
+    const spans = countedSpans([c, a, b, counted(3_000_000_000, { shape: 'tail', counted: 99 })]);
+    assert.deepEqual(spans.map((s) => [s.walks, s.from, s.to]), [
       [10, 5_000, 1_000_000_000],
       [20, 999_000_000 - 7_000_000 - COUNTED_SLACK_NS, 2_000_000_000],
       [1, 1_999_000_000 - 7_000_000 - COUNTED_SLACK_NS, 3_000_000_000],
     ]);
     const merged = countedSpans([a, c]);
-    assert.deepEqual(merged.map((s) => [s.walks.clear, s.from]), [[10, 5_000], [21, 999_000_000 - 7_000_000 - COUNTED_SLACK_NS]]);
+    assert.deepEqual(merged.map((s) => [s.walks, s.from]), [[10, 5_000], [21, 999_000_000 - 7_000_000 - COUNTED_SLACK_NS]]);
+  });
+
+  it("the kernel's totals come from the latest line of each CPU and shape: walks, tails, walks locked inside", () => {
+    const events: CountedEvent[] = [
+      counted(100, { shape: 'inside', windows: 10, counted: 8 }),
+      counted(200, { shape: 'inside', windows: 30, counted: 25 }),
+      counted(200, { shape: 'inside', onCpu: 1, windows: 5, counted: 5 }),
+      counted(200, { shape: 'other_walk', windows: 2, counted: 0 }),
+      counted(200, { shape: 'tail', windows: 12, counted: 9 }),
+      counted(200, { shape: 'other_tail', windows: 1, counted: 0 }),
+    ];
+    assert.deepEqual(countedTotals(events), [{ ctx: CTX, windows: 50, walks: 37, walksLockedInside: 35, chainTails: 13, countedTails: 9 }]);
   });
 
   it('a capture without counted events is unchanged', () => {

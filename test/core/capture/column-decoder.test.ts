@@ -6,7 +6,7 @@ import { BatchEncoder, MAX_WINDOW_OPS, TIME_LIMIT } from '../../../main/core/cap
 import type { EventColumns } from '../../../main/core/capture/event-columns.js';
 import { K, OK, SEEN, columnsFromEvents, eventsOf } from '../../../main/core/capture/event-columns.js';
 import type { CaptureEvent, LinkSnapshot, WindowOp } from '../../../main/core/capture/events.js';
-import { HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from '../../../main/core/capture/events.js';
+import { COUNTED_SHAPES, HELD_AT_ENTRY, LOCK_APIS, MARKERS, WALK_SITES, WINDOW_OPS } from '../../../main/core/capture/events.js';
 import { ByteSink, ColumnFormatError } from '../../../main/core/capture/varint.js';
 import type { LinkedNopOptions } from '../../../main/core/synthetic/linked-nop-model.js';
 import { linkedNopEvents } from '../../../main/core/synthetic/linked-nop-model.js';
@@ -121,7 +121,7 @@ function randomEvents(rng: Prng, n: number): CaptureEvent[] {
         // The counted span lies within ±2^52 like every time, before the event's own.
         const first = Math.max(-TIME_LIMIT, ts - big());
         events.push({
-          kind, ...base, site: pick(WALK_SITES), ctx: addr(), held: big(), inside: big(), clear: big(), tails: big(), maxDuration: big() as DurationNs,
+          kind, ...base, site: pick(WALK_SITES), ctx: addr(), onCpu: rng.int(0, 63), shape: pick(COUNTED_SHAPES), windows: big(), counted: big(), lockedInside: big(), maxDuration: big() as DurationNs,
           since: t(Math.max(-TIME_LIMIT, ts - big())), first: t(first),
         });
         break;

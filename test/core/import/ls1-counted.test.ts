@@ -42,20 +42,22 @@ describe("LS1 lines as the kernel program prints them: codes and counted lines",
   it('a counted line: counts by class and the counted span, times like the line’s own', () => {
     const { result, events } = run([
       `LS1 marker ${at(0)} -1 0 marker=note text=start`,
-      `LS1 counted ${at(1_000_000)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=8100 clear=0 tails=2700 maxdur=5000 since=${at(999_000)} first=${at(10)}`,
+      `LS1 counted ${at(1_000_000)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 oncpu=1 shape=2 windows=8200 counted=8100 locked=8200 maxdur=5000 since=${at(999_000)} first=${at(10)}`,
     ]);
     assert.deepEqual(result.errors, []);
     const c = events.find((e) => e.kind === 'counted');
     assert.ok(c?.kind === 'counted');
-    assert.equal(c.inside, 8100);
-    assert.equal(c.tails, 2700);
+    assert.equal(c.shape, 'inside');
+    assert.equal(c.onCpu, 1);
+    assert.equal(c.counted, 8100);
+    assert.equal(c.lockedInside, 8200);
     assert.equal(c.since - c.first, 999_000 - 10);
     assert.equal(c.ts - c.since, 1_000);
     assert.equal(c.maxDuration, 5000);
   });
 
   it('nothing counted yet: the kernel prints first=0, read as the line’s time', () => {
-    const { result, events } = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=0 inside=0 clear=0 tails=0 maxdur=0 since=${at(4)} first=0`]);
+    const { result, events } = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 oncpu=0 shape=1 windows=4 counted=0 locked=0 maxdur=0 since=${at(4)} first=0`]);
     assert.deepEqual(result.errors, []);
     const c = events.find((e) => e.kind === 'counted');
     assert.ok(c?.kind === 'counted');
@@ -63,10 +65,11 @@ describe("LS1 lines as the kernel program prints them: codes and counted lines",
     assert.equal(c.ts - c.since, 1);
   });
 
-  it('a time after the line’s own, or a missing maxdur=, is refused', () => {
-    const after = run([`LS1 counted ${at(5)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 maxdur=3 since=${at(4)} first=${at(9)}`]);
-    assert.match(formatImportError(after.result.errors[0] ?? ({} as never)), /first.*after the line's own time/);
-    const missing = run([`LS1 counted ${at(50)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 held=1 inside=0 clear=0 tails=0 since=${at(4)} first=${at(1)}`]);
-    assert.match(formatImportError(missing.result.errors[0] ?? ({} as never)), /maxdur/);
+  it('a time after the line’s own, a missing maxdur=, more counted than windows, an unknown shape: refused', () => {
+    const line = (rest: string): string => formatImportError(run([`LS1 counted ${at(50)} -1 0 site=io_wq_free_work ctx=0xffff888000100000 oncpu=0 ${rest}`]).result.errors[0] ?? ({} as never));
+    assert.match(line(`shape=3 windows=2 counted=1 locked=0 maxdur=3 since=${at(4)} first=${at(90)}`), /first.*after the line's own time/);
+    assert.match(line(`shape=3 windows=2 counted=1 locked=0 since=${at(4)} first=${at(1)}`), /maxdur/);
+    assert.match(line(`shape=3 windows=2 counted=3 locked=0 maxdur=1 since=${at(4)} first=${at(1)}`), /counted.*more than windows=2/);
+    assert.match(line(`shape=6 windows=2 counted=1 locked=0 maxdur=1 since=${at(4)} first=${at(1)}`), /shape.*not a code from 0 to 5/);
   });
 });
