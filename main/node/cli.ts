@@ -25,10 +25,13 @@ const USAGE = `usage:
       what the target offers for tracing, with what to do about each problem; exit 0 ready, 1 a check failed, 2 error
   lockscope trace --target local|ssh://[user@]host[:port]|<ssh alias> [--target …] -o CAPTURE|DIR [--duration 30s]
                   [--workload linkstorm[:chain=N,inflight=N,rings=N,...] | --workload-command CMD]
-                  [--max-rate EVENTS_PER_S] [--lifecycle] [--mechanism kprobe|fentry] [--ssh-config FILE] [--rules FILE]
+                  [--max-rate EVENTS_PER_S] [--lifecycle] [--mechanism kprobe|fentry] [--evidence-period 1s|0]
+                  [--ssh-config FILE] [--rules FILE]
       a live session: preflight, probe plan, bpftrace on the target, the capture written as events
       arrive, then the verdict summary; exit codes as analyze (2 also when calibration fails);
-      several --target: a fleet, each target's capture in DIR, then a fleet summary (worst exit code)
+      several --target: a fleet, each target's capture in DIR, then a fleet summary (worst exit code);
+      routine windows are counted in the kernel and one per shape, ring and CPU recorded in full
+      every --evidence-period (0: every window recorded; unusual windows always are)
   lockscope serve [--port N] [--no-bundled] [--state-dir DIR] [--ssh-config FILE] [--rules FILE] [CAPTURE …]
       the app in a browser: serves the UI and the engine on 127.0.0.1 behind a random token, with
       the bundled captures (and any given) open; prints the URL to open
@@ -112,6 +115,7 @@ async function main(argv: readonly string[]): Promise<number> {
           'max-rate': { type: 'string' },
           lifecycle: { type: 'boolean', default: false },
           mechanism: { type: 'string' },
+          'evidence-period': { type: 'string' },
         },
       });
       if (positionals.length > 0) {
@@ -129,6 +133,7 @@ async function main(argv: readonly string[]): Promise<number> {
           maxRate: values['max-rate'],
           lifecycle: values.lifecycle,
           mechanism: values.mechanism,
+          evidencePeriod: values['evidence-period'],
         },
         {
           out,

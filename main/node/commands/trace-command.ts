@@ -28,6 +28,8 @@ export interface TraceArgs {
   readonly maxRate: string | undefined;
   readonly lifecycle: boolean;
   readonly mechanism: string | undefined;
+  /** How often a routine window of each shape is recorded in full per ring and CPU ("1s"; "0": every window). */
+  readonly evidencePeriod?: string | undefined;
 }
 
 const MAX_DURATION_MS = 24 * 3600 * 1000;
@@ -43,6 +45,16 @@ export async function traceCommand(a: TraceArgs, io: TraceIo, targetFor: (name: 
   const dup = a.targets.find((t, i) => a.targets.indexOf(t) !== i);
   if (dup !== undefined) {
     throw new CliError(`--target ${dup} is given twice`);
+  }
+  let evidencePeriodMs: number | undefined;
+  if (a.evidencePeriod !== undefined) {
+    const ns = a.evidencePeriod === '0' ? 0 : parseDurationNs(a.evidencePeriod);
+    if (ns === undefined || ns < 0 || ns > 60e9 || ns % 1e6 !== 0) {
+      throw new CliError(
+        `--evidence-period ${a.evidencePeriod}: give 0 (record every window: the most evidence, the most overhead) or a whole number of milliseconds up to 60s, like 200ms or 1s`,
+      );
+    }
+    evidencePeriodMs = ns / 1e6;
   }
   const targets = a.targets.map(targetFor);
   const durationNs = parseDurationNs(a.duration ?? '30s');
@@ -81,6 +93,7 @@ export async function traceCommand(a: TraceArgs, io: TraceIo, targetFor: (name: 
     missIntervalMs: 100,
     lifecycle: a.lifecycle,
     ...(mechanism === undefined ? {} : { mechanism }),
+    ...(evidencePeriodMs === undefined ? {} : { evidencePeriodMs }),
   });
   const rules = loadRules(a.rules);
   const [only] = targets;

@@ -47,6 +47,8 @@ export interface TraceOptions {
   readonly lifecycle: boolean;
   /** Function probes as kprobes (default) or fentry/fexit. */
   readonly mechanism?: FunctionMechanism;
+  /** Routine windows of a shape recorded in full per ring and CPU at most this often (0: all); the rest are counted. */
+  readonly evidencePeriodMs?: number;
 }
 
 export interface TraceIo {

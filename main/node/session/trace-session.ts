@@ -111,7 +111,7 @@ export async function runTrace(target: Target, o: TraceOptions, io: TraceIo): Pr
   if (version === undefined) {
     throw new CliError(`${target.name}: no usable bpftrace (preflight found none)`);
   }
-  const program = generateProgram(plan, version, { maxCpus: Math.min(64, cpus) });
+  const program = generateProgram(plan, version, { maxCpus: Math.min(63, cpus), ...(o.evidencePeriodMs === undefined ? {} : { evidencePeriodMs: o.evidencePeriodMs }) });
   if (!program.ok) {
     throw new CliError(`${target.name}: cannot generate the bpftrace program: ${describeProgramError(program.error)}`);
   }

@@ -131,6 +131,22 @@ describe('lockscope trace of a fleet (scripted targets)', () => {
     assert.ok(errs.some((e) => e.startsWith('lockscope: [db1] ')));
   });
 
+  it('refuses an evidence period it cannot give the kernel program, before touching a target', async () => {
+    for (const bad of ['-1s', '2m', '1.5ms', 'often']) {
+      await assert.rejects(
+        traceCommand(
+          { targets: ['db1'], output: 'x', duration: undefined, workload: undefined, workloadCommand: undefined, rules: undefined, maxRate: undefined, lifecycle: false, mechanism: undefined, evidencePeriod: bad },
+          { out: () => undefined, err: () => undefined, progress: undefined, onInterrupt: () => () => undefined },
+          () => {
+            throw new Error('no target may be opened');
+          },
+        ),
+        /--evidence-period .*: give 0 \(record every window/,
+        bad,
+      );
+    }
+  });
+
   it('refuses a target given twice', async () => {
     await assert.rejects(
       traceCommand(
