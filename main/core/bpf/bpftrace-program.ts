@@ -379,17 +379,20 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       points.push(entryName(plan.unlockSymbol));
     }
     const workOff = offs['io_kiocb.work'] ?? '';
+    // Under fexit, retval is a typed kernel pointer to the verifier, and LLVM folds two tests for
+    // zero into one OR of the values: "bitwise operator on pointer prohibited" (sid lab, 0.27).
+    // Through a map it comes back a plain number (fexit plans only: kretprobe's is one already).
+    const rawReturn = fentry ? ['    @ls_rv[tid] = (uint64)retval;', '    $rv = @ls_rv[tid];', '    delete(@ls_rv[tid]);'] : ['    $rv = (uint64)retval;'];
     const nextFrom =
       w.kind === 'returns_next_req'
-        ? '    $next = (uint64)retval;'
+        ? [...rawReturn, '    $next = $rv;'].join('\n')
         : [
-            w.kind === 'linked_out' ? '    $nw = *(uint64 *)($w.4);' : '    $nw = (uint64)retval;',
+            ...(w.kind === 'linked_out' ? ['    $nw = *(uint64 *)($w.4);'] : [...rawReturn, '    $nw = $rv;']),
             '    $next = (uint64)0;',
             '    if ($nw != 0) {',
             `      $next = $nw - ${workOff};`,
             '    }',
           ].join('\n');
-
     parts.push(
       fill(s, 'window_return', {
         RETURN_PROBE: returnName(w.symbol),
