@@ -33,7 +33,7 @@ interface RuleTally {
   readonly reasons: Partial<Record<UnknownReason, number>>;
   readonly examples: { readonly [V in VerdictName]: number[] };
   /** Walks the kernel only counted (included in the numbers above), by class. */
-  readonly counted: Map<CountedWalkClass, { walks: number; verdict: Verdict }[]>;
+  readonly counted: Map<CountedWalkClass, { walks: number; spans: number; verdict: Verdict }[]>;
 }
 
 interface RingTally {
@@ -208,9 +208,10 @@ export class AnalysisTally {
     const list = rt.counted.get(cls) ?? [];
     const same = list.find((c) => sameVerdict(c.verdict, verdict));
     if (same === undefined) {
-      list.push({ walks: n, verdict });
+      list.push({ walks: n, spans: 1, verdict });
     } else {
       same.walks += n;
+      same.spans++;
     }
     rt.counted.set(cls, list);
     if (ruleId === this.ruleList[0]?.id) {
@@ -262,7 +263,8 @@ export class AnalysisTally {
         list.map((c): CountedVerdict => {
           const base = { class: cls, shape: COUNTED_CLASS_TEXT[cls], walks: c.walks };
           const v = c.verdict;
-          return v.verdict === 'UNKNOWN' ? { ...base, verdict: v.verdict, reason: v.reason, detail: v.detail } : { ...base, verdict: v.verdict, proof: v.proof };
+          const more = c.spans > 1 ? ` (the first of ${c.spans} spans of counting with this reason)` : '';
+          return v.verdict === 'UNKNOWN' ? { ...base, verdict: v.verdict, reason: v.reason, detail: `${v.detail}${more}` } : { ...base, verdict: v.verdict, proof: v.proof };
         }),
       );
       return {
@@ -407,7 +409,8 @@ function sameVerdict(a: Verdict, b: Verdict): boolean {
     return false;
   }
   if (a.verdict === 'UNKNOWN' && b.verdict === 'UNKNOWN') {
-    return a.reason === b.reason && a.detail === b.detail;
+    // Details differ by span (times, counts): one entry per reason, with the first span's detail.
+    return a.reason === b.reason;
   }
   return true;
 }

@@ -29,7 +29,7 @@ function sampleCaveat(f: NoteFacts): string[] {
   const c = f.countedOnly ?? 0;
   return c > 0
     ? [
-        `A sample: ${n(f.windows)} windows were recorded in full (every unusual one, and a random one of each 100 routine ones); ${n(c)} more were only counted in the kernel, by shape. The routine windows are sampled at random, so their share of these numbers is unbiased; unusual windows are over-represented.`,
+        `A sample: ${n(f.windows)} windows were recorded in full (every unusual one, and the first routine one of each shape per ring and CPU every evidence period, a second by default); ${n(c)} more were only counted in the kernel, by shape. The routine windows are sampled by time, not by length, so long and short ones are alike in these numbers; unusual windows are over-represented.`,
       ]
     : [];
 }

@@ -153,7 +153,7 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.ok(p.attachPoints.includes('tracepoint:io_uring:io_uring_submit_req'));
     assert.ok(p.text.includes('(uint64)offsetof(struct io_kiocb, work)'));
     assert.ok(p.text.includes('$ctx + 64;'), 'uring_lock (inside an anonymous struct) as the BTF constant');
-    assert.ok(p.text.includes('$nw = (uint64)retval;'));
+    assert.ok(p.text.includes('$rv = (uint64)retval;\n    $nw = $rv;'), 'kretprobe: the return value as it is');
     assert.ok(p.text.includes('(uint64)args.ctx'));
     assert.ok(!p.text.includes('args->'));
   });
@@ -246,6 +246,8 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.ok(modern.attachPoints.includes('fentry:io_wq_free_work') && modern.attachPoints.includes('fexit:mutex_lock'));
     assert.ok(modern.text.includes('(uint64)args.work - (uint64)offsetof(struct io_kiocb, work)'));
     assert.ok(modern.text.includes('(uint64)args.lock == @ls_w[tid].2'));
+    // fexit's retval is a typed pointer to the verifier: it goes through a map to become a number.
+    assert.ok(modern.text.includes('@ls_rv[tid] = (uint64)retval;\n    $rv = @ls_rv[tid];\n    delete(@ls_rv[tid]);'));
     const old = program({ plan, version: { major: 0, minor: 17, patch: 0, text: 'v0.17.0' } });
     assert.ok(old.attachPoints.includes('kfunc:io_wq_free_work') && old.attachPoints.includes('kretfunc:mutex_lock'));
     assert.ok(old.text.includes('(uint64)args->work - 216'));
