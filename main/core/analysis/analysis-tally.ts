@@ -393,7 +393,7 @@ function reconcile(kernelWalks: number | undefined, detailed: number, countedOnl
   const seen = ratio(detailed);
   const accounted = ratio(detailed + countedOnly);
   const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'more than');
-  const counted = countedOnly > 0 ? ` and ${n(countedOnly)} counted by class without a record` : '';
+  const counted = countedOnly > 0 ? ` and ${n(countedOnly)} counted by shape without a record` : '';
   const text =
     detailed + countedOnly > kernelWalks
       ? `${n(detailed)} walks seen in detail${counted} but the kernel counted only ${n(kernelWalks)}: the totals were not read after the last window`
