@@ -161,3 +161,23 @@ export function countedTotals(events: readonly CountedEvent[]): CountedTotals[] 
   }
   return [...rings.entries()].map(([ctx, r]) => ({ ctx, ...r }));
 }
+
+/** Walks counted by shape without a record so far (the latest line of each ring, CPU and shape). */
+export function countedWalksSoFar(events: readonly CountedEvent[]): number {
+  const latest = new Map<string, CountedEvent>();
+  for (const e of events) {
+    if (!isWalkClass(e.shape)) {
+      continue;
+    }
+    const key = `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
+    const prev = latest.get(key);
+    if (prev === undefined || e.ts >= prev.ts) {
+      latest.set(key, e);
+    }
+  }
+  let n = 0;
+  for (const e of latest.values()) {
+    n += e.counted;
+  }
+  return n;
+}

@@ -12,6 +12,8 @@ export interface SessionCounters {
   readonly held: number;
   readonly notHeld: number;
   readonly unknown: number;
+  /** Walks the kernel counted by shape so far; their verdicts come when the session ends. */
+  readonly countedWalks?: number;
   readonly calibration: string;
 }
 
@@ -30,7 +32,8 @@ export function formatProgress(c: SessionCounters): string {
   const pct = c.durationMs > 0 ? Math.min(100, Math.floor((100 * c.elapsedMs) / c.durationMs)) : 0;
   return (
     `${secs(c.elapsedMs)}/${secs(c.durationMs)} ${pct}%  events ${si(c.events)} (${si(c.rate)}/s)  lost ${si(c.lostEvents)}` +
-    `  misses ${c.misses === undefined ? 'n/a' : si(c.misses)}  walks held ${si(c.held)} not_held ${si(c.notHeld)} unknown ${si(c.unknown)}  ${c.calibration}`
+    `  misses ${c.misses === undefined ? 'n/a' : si(c.misses)}  walks held ${si(c.held)} not_held ${si(c.notHeld)} unknown ${si(c.unknown)}` +
+    `${(c.countedWalks ?? 0) > 0 ? ` +${si(c.countedWalks ?? 0)} counted (judged at the end)` : ''}  ${c.calibration}`
   );
 }
 

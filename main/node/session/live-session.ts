@@ -4,6 +4,7 @@
  * capture and the live analysis fed, calibration, the progress line, stopping (duration, rate
  * cap, Ctrl-C, calibration), and the verdict summary at the end. Started by trace-session.ts.
  */
+import { countedWalksSoFar } from '../../core/analysis/counted-walks.js';
 import { createInterface } from 'node:readline';
 import { Analyzer } from '../../core/analysis/analyzer.js';
 import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
@@ -388,6 +389,7 @@ export class LiveSession {
       held: v?.HELD ?? 0,
       notHeld: v?.NOT_HELD ?? 0,
       unknown: v?.UNKNOWN ?? 0,
+      countedWalks: this.analyzer === undefined ? 0 : countedWalksSoFar(this.analyzer.tally.countedEvents()),
       calibration: this.attachedAt === undefined ? 'attaching…' : this.s.plan.window.kind === 'none' ? 'no walk windows on this target' : cal === undefined ? 'calibrating' : cal.kind === 'passed' ? 'calibrated' : cal.kind === 'pending' ? `calibrating (${cal.walks} walks)` : 'calibration failed',
     };
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AssessOptions } from '../../../main/core/analysis/assess-walk.js';
 import { assessWalk } from '../../../main/core/analysis/assess-walk.js';
-import { COUNTED_SLACK_NS, COUNTED_WALK_CLASSES, countedLockState, countedSpans, countedTotals, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
+import { COUNTED_SLACK_NS, COUNTED_WALK_CLASSES, countedLockState, countedSpans, countedTotals, countedWalksSoFar, representativeWindow } from '../../../main/core/analysis/counted-walks.js';
 import { planCoverage } from '../../../main/core/analysis/plan-coverage.js';
 import type { CaptureEvent, CountedEvent } from '../../../main/core/capture/events.js';
 import type { Addr } from '../../../main/core/util/addr.js';
@@ -166,6 +166,8 @@ describe('counted walks in the analysis', () => {
       counted(200, { shape: 'other_tail', windows: 1, counted: 0 }),
     ];
     assert.deepEqual(countedTotals(events), [{ ctx: CTX, windows: 50, walks: 37, walksLockedInside: 35, chainTails: 13, countedTails: 9 }]);
+    // And the live count of walks waiting for their verdict: the latest counted of each walk shape.
+    assert.equal(countedWalksSoFar(events), 25 + 5);
   });
 
   it('a capture without counted events is unchanged', () => {

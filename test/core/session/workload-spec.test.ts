@@ -73,5 +73,7 @@ describe('session script and progress', () => {
   it('formats a progress line with units', () => {
     const line = formatProgress({ elapsedMs: 12_300, durationMs: 30_000, events: 123_456, rate: 10_200, lostEvents: 0, misses: 0, held: 0, notHeld: 812, unknown: 3, calibration: 'calibrated' });
     assert.equal(line, '12s/30s 41%  events 123.5k (10.2k/s)  lost 0  misses 0  walks held 0 not_held 812 unknown 3  calibrated');
+    const counted = formatProgress({ elapsedMs: 12_300, durationMs: 30_000, events: 1_000, rate: 80, lostEvents: 0, misses: 0, held: 0, notHeld: 12, unknown: 0, countedWalks: 262_855, calibration: 'calibrated' });
+    assert.match(counted, /walks held 0 not_held 12 unknown 0 \+262\.9k counted \(judged at the end\)  calibrated$/);
   });
 });
