@@ -160,6 +160,13 @@ function SessionPanel(p: { readonly s: SessionInfo; readonly notify: (e: AppErro
           <Counter label="HELD" value={formatCount(c?.held ?? 0)} testId="held" tone="held" />
           <Counter label="NOT_HELD" value={formatCount(c?.notHeld ?? 0)} testId="not-held" tone="not-held" />
           <Counter label="UNKNOWN" value={formatCount(c?.unknown ?? 0)} testId="unknown" tone="unknown" />
+          <Counter
+            label="counted in kernel"
+            value={formatCount(c?.countedWalks ?? 0)}
+            testId="counted"
+            tone="text"
+            title="routine walks the kernel counted by shape without a record; each shape gets its verdict when the session ends"
+          />
           <Counter label="calibration" value={c?.calibration ?? '–'} testId="calibration" tone="text" />
         </div>
       </div>
