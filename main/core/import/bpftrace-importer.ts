@@ -444,8 +444,12 @@ export class BpftraceImporter {
     if (s === undefined) {
       return;
     }
-    // Any other line of that CPU ends the op lines of a summary still waiting for them.
-    this.dropSummary(s.cpu, this.lineNo);
+    // Another window of that CPU ends the op lines of a summary still waiting for them. Other
+    // lines may come between a summary and its ops: under fentry a probe can run nested inside
+    // the return probe (a contention tracepoint from an interrupt), and its line lands between.
+    if (kind === 'window_summary') {
+      this.dropSummary(s.cpu, this.lineNo);
+    }
     const parsed = parseEventBody(kind, s, s.body, { probeCount: this.probes.length, addrBias: this.sealed?.addrBias ?? 0n, baseNs: this.sealed?.baseNs });
     if (!parsed.ok) {
       this.error(this.lineNo, parsed.error);
@@ -523,6 +527,9 @@ export class BpftraceImporter {
     }
     this.summaries.delete(cpu);
     this.error(s.line, { code: 'summary_incomplete', expected: s.nops, received: s.ops.length, interruptedAt });
+    // The window's record is lost: say so where it was, so that nothing it overlaps is proven
+    // from an absence the lost record could contradict.
+    this.emit({ kind: 'lost', ts: s.event.ts, cpu: s.event.cpu, tid: s.event.tid, count: 1, span: s.event.duration });
   }
 
   private dropSummaries(interruptedAt: number | null): void {

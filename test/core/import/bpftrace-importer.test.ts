@@ -519,8 +519,8 @@ describe('bpftrace importer: window summaries', () => {
       /* 5 */ op(20, 7, 'acquired'),
       /* 6 */ summary(200, 7, 2),
       /* 7 */ op(210, 7),
-      /* 8 */ ev('req_free', 220, 0, 9, `req=${hex(reqA)}`), // the same CPU moved on
-      /* 9 */ op(230, 7), // the summary is gone: orphan
+      /* 8 */ ev('req_free', 220, 0, 9, `req=${hex(reqA)}`), // another event of that CPU (a nested probe's) does not interrupt either
+      /* 9 */ op(230, 7),
       /* 10 */ summary(300, 7, 1),
       /* 11 */ op(310, 8), // another task's op line interrupts it
       /* 12 */ summary(400, 7, 3),
@@ -528,18 +528,25 @@ describe('bpftrace importer: window summaries', () => {
       /* 14 */ summary(500, 7, 65),
       /* 15 */ summary(600, 7, 2),
       /* 16 */ op(610, 7),
+      /* 17 */ summary(700, 7, 1), // the next window of that CPU: the one before will not complete
     ]);
-    assert.deepEqual(codes(result), [
-      '6:summary_incomplete', '9:orphan_window_op', '10:summary_incomplete', '11:orphan_window_op', '13:bad_value',
-      '12:summary_incomplete', '14:bad_value', '15:summary_incomplete',
-    ]);
+    assert.deepEqual(codes(result), ['10:summary_incomplete', '11:orphan_window_op', '13:bad_value', '12:summary_incomplete', '14:bad_value', '15:summary_incomplete', '17:summary_incomplete']);
     const messages = result.errors.map((e) => formatImportError(e));
-    assert.equal(messages[0], 'line 6: window_summary: expected 2 window_op lines, got 1 before line 8; the window is dropped');
-    assert.equal(messages[7], 'line 15: window_summary: expected 2 window_op lines, got 1 before the input ended; the window is dropped');
-    assert.deepEqual(events.map((e) => e.kind), ['window_summary', 'req_free']);
+    assert.equal(messages[0], 'line 10: window_summary: expected 1 window_op lines, got 0 before line 11; the window is dropped');
+    assert.equal(messages[5], 'line 15: window_summary: expected 2 window_op lines, got 1 before line 17; the window is dropped');
+    assert.equal(messages[6], 'line 17: window_summary: expected 1 window_op lines, got 0 before the input ended; the window is dropped');
+    // Each dropped window is a loss where it was: nothing it overlaps may rest on its absence.
+    assert.deepEqual(events.map((e) => e.kind), ['window_summary', 'req_free', 'window_summary', 'lost', 'lost', 'lost', 'lost']);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'lost').map((e) => [e.ts - S, e.tid, e.kind === 'lost' ? e.count : 0]),
+      [[300, 7, 1], [400, 7, 1], [600, 7, 1], [700, 7, 1]],
+    );
     const first = events[0];
     assert.ok(first?.kind === 'window_summary');
     assert.deepEqual(first.ops.map((o) => [o.op, o.ts - S]), [['acquire', 10], ['acquired', 20]]);
+    const second = events[2];
+    assert.ok(second?.kind === 'window_summary');
+    assert.deepEqual(second.ops.map((o) => o.ts - S), [210, 230]);
   });
 
   it('drops a summary still waiting for op lines at a loss notice: the next window of the same task could complete it', () => {
@@ -550,7 +557,7 @@ describe('bpftrace importer: window summaries', () => {
       /* 4 */ op(30, 7), // the next window's op line, same CPU, same task
     ]);
     assert.deepEqual(codes(result), ['1:summary_incomplete', '4:orphan_window_op']);
-    assert.deepEqual(events.map((e) => e.kind), ['lost']);
+    assert.deepEqual(events.map((e) => e.kind), ['lost', 'lost']);
   });
 
   it('drops a summary met by an op line timed outside its window (an unreported loss spliced two windows)', () => {
@@ -560,7 +567,7 @@ describe('bpftrace importer: window summaries', () => {
       /* 3 */ op(5_000_000, 7), // far past the window's end: the next window's op
     ]);
     assert.deepEqual(codes(result), ['3:op_outside_window', '1:summary_incomplete']);
-    assert.deepEqual(events.map((e) => e.kind), []);
+    assert.deepEqual(events.map((e) => e.kind), ['lost']);
   });
 
   it('reports the summary at its own line when a header line interrupts, or when the input ends', () => {
