@@ -538,7 +538,7 @@ describe('bpftrace importer: window summaries', () => {
     // Each dropped window is a loss where it was: nothing it overlaps may rest on its absence.
     assert.deepEqual(events.map((e) => e.kind), ['window_summary', 'req_free', 'window_summary', 'lost', 'lost', 'lost', 'lost']);
     assert.deepEqual(
-      events.filter((e) => e.kind === 'lost').map((e) => [e.ts - S, e.tid, e.kind === 'lost' ? e.count : 0]),
+      events.flatMap((e) => (e.kind === 'lost' ? [[e.ts - S, e.tid, e.count]] : [])),
       [[300, 7, 1], [400, 7, 1], [600, 7, 1], [700, 7, 1]],
     );
     const first = events[0];
