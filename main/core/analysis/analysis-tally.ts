@@ -66,7 +66,6 @@ export class AnalysisTally {
   private readonly markers: { ts: number; marker: MarkerEvent['marker']; text: string }[] = [];
   private timing: TimingStats | undefined;
   private readonly totalsByRing = new Map<Addr, TotalsEvent>();
-  private readonly countedByRing = new Map<Addr, CountedEvent>();
   private readonly countedList: CountedEvent[] = [];
   /** Walks and chain tails the kernel only counted (from the latest counted event of each ring). */
   countedWalkCount = 0;
@@ -182,11 +181,6 @@ export class AnalysisTally {
 
   counted(e: CountedEvent): void {
     this.countedList.push(e);
-    const prev = this.countedByRing.get(e.ctx);
-    // Cumulative counters: keep the latest reading.
-    if (prev === undefined || e.ts >= prev.ts) {
-      this.countedByRing.set(e.ctx, e);
-    }
   }
 
   /** Every counted event, in the order they came. */

@@ -11,7 +11,7 @@
  * the earliest entry and the latest return among them, so one check covers them all: any miss
  * in [first, last] makes every counted walk of the ring UNKNOWN. Conservative, never wrong.
  */
-import type { CountedEvent, CountedShape, WalkSite } from '../capture/events.js';
+import type { CountedEvent, WalkSite } from '../capture/events.js';
 import type { Addr } from '../util/addr.js';
 import { NULL_ADDR } from '../util/addr.js';
 import type { RelNs } from '../util/time.js';
@@ -89,10 +89,6 @@ export interface CountedSpan {
   readonly to: number;
 }
 
-function isWalkClass(s: CountedShape): s is CountedWalkClass {
-  return (COUNTED_WALK_CLASSES as readonly string[]).includes(s);
-}
-
 /**
  * The counted lines of each ring, CPU and walk class, as spans between consecutive lines. The
  * counts are cumulative, so a lost line only merges two spans. A window in line i's numbers but
@@ -100,27 +96,25 @@ function isWalkClass(s: CountedShape): s is CountedWalkClass {
  * counted duration (plus slack) before that, and never before the earliest counted entry.
  */
 export function countedSpans(events: readonly CountedEvent[]): CountedSpan[] {
-  const series = new Map<string, CountedEvent[]>();
+  const series = new Map<string, (CountedEvent & { readonly shape: CountedWalkClass })[]>();
   for (const e of events) {
-    if (!isWalkClass(e.shape)) {
-      continue;
+    if (isWalkLine(e)) {
+      const list = series.get(seriesKey(e)) ?? [];
+      list.push(e);
+      series.set(seriesKey(e), list);
     }
-    const key = `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
-    const list = series.get(key) ?? [];
-    list.push(e);
-    series.set(key, list);
   }
   const spans: CountedSpan[] = [];
   for (const list of series.values()) {
     list.sort((a, b) => a.ts - b.ts);
     let prev: CountedEvent | undefined;
     for (const cur of list) {
-      const shape = cur.shape;
       // A count that went down (a restarted program) starts over from this line.
-      const walks = prev === undefined || cur.counted < prev.counted ? cur.counted : cur.counted - prev.counted;
-      if (walks > 0 && isWalkClass(shape)) {
-        const from = prev === undefined || cur.counted < prev.counted ? cur.first : Math.max(cur.first, prev.since - cur.maxDuration - COUNTED_SLACK_NS);
-        spans.push({ site: cur.site, ctx: cur.ctx, shape, walks, from, to: cur.ts });
+      const restart = prev === undefined || cur.counted < prev.counted;
+      const walks = restart ? cur.counted : cur.counted - (prev?.counted ?? 0);
+      if (walks > 0) {
+        const from = restart ? cur.first : Math.max(cur.first, (prev?.since ?? 0) - cur.maxDuration - COUNTED_SLACK_NS);
+        spans.push({ site: cur.site, ctx: cur.ctx, shape: cur.shape, walks, from, to: cur.ts });
       }
       prev = cur;
     }
@@ -140,16 +134,8 @@ export interface CountedTotals {
 }
 
 export function countedTotals(events: readonly CountedEvent[]): CountedTotals[] {
-  const latest = new Map<string, CountedEvent>();
-  for (const e of events) {
-    const key = `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
-    const prev = latest.get(key);
-    if (prev === undefined || e.ts >= prev.ts) {
-      latest.set(key, e);
-    }
-  }
   const rings = new Map<Addr, { windows: number; walks: number; walksLockedInside: number; chainTails: number; countedTails: number }>();
-  for (const e of latest.values()) {
+  for (const e of latestOfEachSeries(events)) {
     const r = rings.get(e.ctx) ?? { windows: 0, walks: 0, walksLockedInside: 0, chainTails: 0, countedTails: 0 };
     const tail = e.shape === 'tail' || e.shape === 'other_tail';
     r.windows += e.windows;
@@ -164,20 +150,27 @@ export function countedTotals(events: readonly CountedEvent[]): CountedTotals[] 
 
 /** Walks counted by shape without a record so far (the latest line of each ring, CPU and shape). */
 export function countedWalksSoFar(events: readonly CountedEvent[]): number {
+  return latestOfEachSeries(events)
+    .filter(isWalkLine)
+    .reduce((n, e) => n + e.counted, 0);
+}
+
+/** One series of counted lines: one ring, CPU and shape (their numbers are cumulative). */
+function seriesKey(e: CountedEvent): string {
+  return `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
+}
+
+function latestOfEachSeries(events: readonly CountedEvent[]): CountedEvent[] {
   const latest = new Map<string, CountedEvent>();
   for (const e of events) {
-    if (!isWalkClass(e.shape)) {
-      continue;
-    }
-    const key = `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
-    const prev = latest.get(key);
+    const prev = latest.get(seriesKey(e));
     if (prev === undefined || e.ts >= prev.ts) {
-      latest.set(key, e);
+      latest.set(seriesKey(e), e);
     }
   }
-  let n = 0;
-  for (const e of latest.values()) {
-    n += e.counted;
-  }
-  return n;
+  return [...latest.values()];
+}
+
+function isWalkLine(e: CountedEvent): e is CountedEvent & { readonly shape: CountedWalkClass } {
+  return (COUNTED_WALK_CLASSES as readonly string[]).includes(e.shape);
 }
