@@ -53,6 +53,13 @@ if (kernel === '6.1') {
   expect((rule.counted ?? []).every((c) => c.class === 'inside' && c.verdict === 'HELD'), 'counted walks on sid: want only the "acquired around the walk" shape, HELD');
   expect(v.HELD >= minWalks, `patched kernel gave ${v.HELD} HELD walks (want at least ${minWalks})`);
   expect(totals.walks > 0 && totals.locked === totals.walks, `the kernel's totals: ${totals.locked} of ${totals.walks} walks took the lock (want all)`);
+  // The walker takes the lock on the patched kernel: io-wq workers and the submitter contend.
+  const cc = a.contentionCounted?.all;
+  const sampled = a.timing.contention.all.count;
+  console.log(`lab-${kernel}: contention counted in the kernel ${JSON.stringify(cc ?? null)}; ${sampled} waits in the statistics`);
+  expect(cc !== undefined && cc.waits > 0, 'no contended wait counted in the kernel on the patched kernel');
+  expect(cc === undefined || (sampled <= cc.recorded && cc.recorded <= cc.waits), `${sampled} sampled waits in the statistics, ${cc?.recorded} recorded, ${cc?.waits} counted: want sampled <= recorded <= counted`);
+  expect(cc === undefined || cc.maxNs <= cc.totalNs, 'the longest wait is longer than their sum');
   expect(traceExit === analyzeExit && (traceExit === '0' || (traceExit === '3' && v.HELD > 0)), `exit codes ${traceExit}/${analyzeExit}`);
 }
 for (const p of problems) console.error(`lab-${kernel}: FAIL: ${p}`);

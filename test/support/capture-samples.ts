@@ -42,6 +42,7 @@ export const EVERY_KIND: readonly CaptureEvent[] = [
   { kind: 'totals', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, ctx, windows: 4, walks: 3, walksLockedInside: 3, chainTails: 1 },
   { kind: 'counted', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, site: 'io_wq_put_work', ctx, onCpu: 1, shape: 'clear', windows: 2_000_100, counted: 2_000_000, lockedInside: 0, maxDuration: 12_345 as DurationNs, since: t(2 ** 50), first: t(-5) },
   { kind: 'counted', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, site: 'io_wq_free_work', ctx: kaddr(0x11000), onCpu: 63, shape: 'other_tail', windows: 3, counted: 0, lockedInside: 1, maxDuration: 0 as DurationNs, since: t(2 ** 50 + 1), first: t(2 ** 50 + 1) },
+  { kind: 'contention_counted', ts: t(2 ** 50 + 1), cpu: -1, tid: 0, ctx, lock, onCpu: 62, waits: 2 ** 40, counted: 2 ** 40 - 7, totalWait: (2 ** 52 + 3) as DurationNs, maxWait: 2 ** 33 as DurationNs, unpaired: 2 },
   { kind: 'lost', ts: t(2 ** 50 + 2), cpu: -1, tid: 0, count: 161_000, span: 1_000_000 as DurationNs },
   { kind: 'probe_misses', ts: t(2 ** 50 + 3), cpu: -1, tid: 0, probe: 2, missed: 17 },
   { kind: 'marker', ts: t(2 ** 50 + 4), cpu: -1, tid: 0, marker: 'note', text: 'ünïcode ✓' },

@@ -3,6 +3,7 @@ import type { MarkerKind } from '../capture/events.js';
 import type { Grain } from '../capture/header.js';
 import type { SummaryStats } from '../stats/summary-stats.js';
 import type { TimingMetric } from './timing-stats.js';
+import type { CountedContention } from './counted-contention.js';
 import type { CountedWalkClass } from './counted-walks.js';
 import type { LockProof, UnknownReason, VerdictName } from './verdict.js';
 
@@ -112,6 +113,14 @@ export interface AnalysisSummary {
       readonly byRing: Readonly<Record<string, SummaryStats>>;
       readonly byTask: Readonly<Record<string, SummaryStats>>;
     };
+  };
+  /**
+   * Every contended wait on a tracked uring_lock, as the kernel counted it (captures whose program
+   * counts waits; absent otherwise): `timing.contention` holds only the recorded sample of them.
+   */
+  readonly contentionCounted?: {
+    readonly all: CountedContention;
+    readonly byRing: Readonly<Record<string, CountedContention>>;
   };
   /** Decimated series for plotting (one entry per non-empty time bucket). */
   readonly series: { readonly lockHold: SeriesColumns; readonly windowDuration: SeriesColumns };

@@ -1,5 +1,7 @@
 /** Counts what the analyzer saw and builds the AnalysisSummary at the end. */
-import type { CountedEvent, MarkerEvent, TotalsEvent } from '../capture/events.js';
+import type { ContentionCountedEvent, CountedEvent, MarkerEvent, TotalsEvent } from '../capture/events.js';
+import type { CountedContentionTotals } from './counted-contention.js';
+import { countedContention } from './counted-contention.js';
 import type { CountedWalkClass } from './counted-walks.js';
 import { COUNTED_CLASS_TEXT, countedTotals } from './counted-walks.js';
 import type { RelNs } from '../util/time.js';
@@ -67,6 +69,7 @@ export class AnalysisTally {
   private timing: TimingStats | undefined;
   private readonly totalsByRing = new Map<Addr, TotalsEvent>();
   private readonly countedList: CountedEvent[] = [];
+  private readonly contentionList: ContentionCountedEvent[] = [];
   /** Walks and chain tails the kernel only counted (from the latest counted event of each ring). */
   countedWalkCount = 0;
   countedTails = 0;
@@ -181,6 +184,15 @@ export class AnalysisTally {
 
   counted(e: CountedEvent): void {
     this.countedList.push(e);
+  }
+
+  contentionCounted(e: ContentionCountedEvent): void {
+    this.contentionList.push(e);
+  }
+
+  /** The kernel's exact contention figures so far (undefined: the capture has none). */
+  countedContention(): CountedContentionTotals | undefined {
+    return countedContention(this.contentionList);
   }
 
   /** Every counted event, in the order they came. */
@@ -334,6 +346,7 @@ export class AnalysisTally {
       },
       reconciliation: reconcile(kernelWalks, this.walkWindows, this.countedWalkCount, kernelLocked),
       timing,
+      ...contentionSummary(this.countedContention(), fmt),
       series: {
         lockHold: seriesColumns(this.timing?.holdSeries),
         windowDuration: seriesColumns(this.timing?.windowSeries),
@@ -415,4 +428,9 @@ function seriesColumns(s: DecimatingTimeSeries | undefined): SeriesColumns {
   }
   const c = s.columns();
   return { widthNs: c.widthNs, start: [...c.start], count: [...c.count], min: [...c.min], max: [...c.max], mean: [...c.mean] };
+}
+
+/** The summary's contentionCounted field: present only when the capture has the kernel's lines. */
+function contentionSummary(c: CountedContentionTotals | undefined, fmt: (a: Addr) => string): Pick<AnalysisSummary, 'contentionCounted'> {
+  return c === undefined ? {} : { contentionCounted: { all: c.all, byRing: Object.fromEntries([...c.byRing].map(([ctx, v]) => [fmt(ctx), v])) } };
 }

@@ -361,6 +361,9 @@ export class Analyzer {
       case 'counted':
         this.tally.counted(e);
         break;
+      case 'contention_counted':
+        this.tally.contentionCounted(e);
+        break;
       case 'marker':
         this.tally.marker(e);
         break;
@@ -602,11 +605,18 @@ export class Analyzer {
       case 'io_complete':
       case 'io_fail_link':
       case 'req_free':
-      case 'contention_begin':
-      case 'contention_end':
       case 'marker':
       case 'totals':
+      case 'contention_counted':
         return; // statistics only; never part of a proof
+      case 'contention_begin':
+        // Statistics only. The kernel prints a sampled wait's begin just before its end, so a
+        // wait longer than the horizon arrives with its begin late and its end not: pair them.
+        this.timing.contentionBegin(e.tid, e.lock, e.ts);
+        return;
+      case 'contention_end':
+        this.timing.contentionEnd(e.tid, e.lock, e.ts);
+        return;
       case 'window_summary':
         // Self-contained: judge it now (its miss check still waits for readings).
         this.summary(e);

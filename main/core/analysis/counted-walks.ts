@@ -18,6 +18,7 @@ import type { RelNs } from '../util/time.js';
 import type { AssessOptions, LockAtWalk } from './assess-walk.js';
 import { assessWalk } from './assess-walk.js';
 import type { ObservedOp, ObservedWindow } from './observed-window.js';
+import { latestOfEachSeries } from './counter-series.js';
 
 /** The classes of counted walks (tails are not walks). */
 export const COUNTED_WALK_CLASSES = ['held', 'inside', 'clear'] as const;
@@ -135,7 +136,7 @@ export interface CountedTotals {
 
 export function countedTotals(events: readonly CountedEvent[]): CountedTotals[] {
   const rings = new Map<Addr, { windows: number; walks: number; walksLockedInside: number; chainTails: number; countedTails: number }>();
-  for (const e of latestOfEachSeries(events)) {
+  for (const e of latestOfEachSeries(events, seriesKey)) {
     const r = rings.get(e.ctx) ?? { windows: 0, walks: 0, walksLockedInside: 0, chainTails: 0, countedTails: 0 };
     const tail = e.shape === 'tail' || e.shape === 'other_tail';
     r.windows += e.windows;
@@ -150,7 +151,7 @@ export function countedTotals(events: readonly CountedEvent[]): CountedTotals[] 
 
 /** Walks counted by shape without a record so far (the latest line of each ring, CPU and shape). */
 export function countedWalksSoFar(events: readonly CountedEvent[]): number {
-  return latestOfEachSeries(events)
+  return latestOfEachSeries(events, seriesKey)
     .filter(isWalkLine)
     .reduce((n, e) => n + e.counted, 0);
 }
@@ -160,16 +161,6 @@ function seriesKey(e: CountedEvent): string {
   return `${e.site} ${e.ctx} ${e.onCpu} ${e.shape}`;
 }
 
-function latestOfEachSeries(events: readonly CountedEvent[]): CountedEvent[] {
-  const latest = new Map<string, CountedEvent>();
-  for (const e of events) {
-    const prev = latest.get(seriesKey(e));
-    if (prev === undefined || e.ts >= prev.ts) {
-      latest.set(seriesKey(e), e);
-    }
-  }
-  return [...latest.values()];
-}
 
 function isWalkLine(e: CountedEvent): e is CountedEvent & { readonly shape: CountedWalkClass } {
   return (COUNTED_WALK_CLASSES as readonly string[]).includes(e.shape);

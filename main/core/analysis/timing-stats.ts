@@ -57,6 +57,8 @@ export class TimingStats {
   private readonly pendingCall = new TaskLockTimes();
   private readonly heldSince = new TaskLockTimes();
   private readonly contended = new TaskLockTimes();
+  /** Per task, its latest contention_end (any lock). */
+  private readonly lastContentionEnd = new Map<number, number>();
   /** Histograms of each ring and task, found once per key (formatting an address is not cheap). */
   private readonly rings = new Map<Addr, GroupHistograms>();
   private readonly tasks = new Map<number, GroupHistograms>();
@@ -127,14 +129,36 @@ export class TimingStats {
     }
   }
 
+  /**
+   * A mutex's wait fires contention_begin more than once (spinning, then sleeping, again after
+   * each wake-up) and contention_end once: the wait runs from the first begin. A pending begin
+   * from before the task's last contention_end is stale (it arrived after its own end) and gives
+   * way.
+   */
   contentionBegin(tid: number, lock: Addr, ts: number): void {
-    this.contended.set(tid, lock, ts);
+    const pending = this.contended.peek(tid, lock);
+    if (pending === undefined || pending <= (this.lastContentionEnd.get(tid) ?? -Infinity)) {
+      this.contended.set(tid, lock, ts);
+    }
   }
 
   contentionEnd(tid: number, lock: Addr, ts: number): void {
     const since = this.contended.take(tid, lock);
     if (since !== undefined) {
       this.record('contention', this.ringOfLock.get(lock), tid, ts - since);
+    }
+    // Kept in order of the latest end: past a bound, the tasks that waited longest ago go.
+    const prev = this.lastContentionEnd.get(tid) ?? ts;
+    this.lastContentionEnd.delete(tid);
+    this.lastContentionEnd.set(tid, Math.max(ts, prev));
+    if (this.lastContentionEnd.size > MAX_TASKS_REMEMBERED) {
+      let drop = this.lastContentionEnd.size / 2;
+      for (const key of this.lastContentionEnd.keys()) {
+        if (drop-- <= 0) {
+          break;
+        }
+        this.lastContentionEnd.delete(key);
+      }
     }
   }
 
@@ -265,6 +289,8 @@ class GroupHistograms {
 
 /** Inner maps of tasks with nothing pending are dropped only past this many tasks (not at every event). */
 const SWEEP_TASKS = 1024;
+/** Tasks whose latest contention_end is remembered (io-wq workers come and go). */
+const MAX_TASKS_REMEMBERED = 4096;
 
 /** Locks one task can have a pending time for; past it the oldest is forgotten (a statistic is lost, never a verdict). */
 const MAX_LOCKS_PER_TASK = 64;
@@ -291,6 +317,19 @@ class TaskLockTimes {
       pairs.splice(0, 2); // statistics only: the oldest is forgotten
     }
     pairs.push(lock, ts);
+  }
+
+  /** The time stored for (tid, lock), kept. */
+  peek(tid: number, lock: Addr): number | undefined {
+    const pairs = this.byTask.get(tid);
+    if (pairs !== undefined) {
+      for (let i = 0; i < pairs.length; i += 2) {
+        if (pairs[i] === lock) {
+          return pairs[i + 1];
+        }
+      }
+    }
+    return undefined;
   }
 
   /** The time stored for (tid, lock), removing it. */

@@ -18,6 +18,7 @@ import type { LogHistogram } from '../stats/log-histogram.js';
 import { EMPTY_SUMMARY, summarize } from '../stats/summary-stats.js';
 import type { AppResult, CaptureStats, Distribution, GroupStats, MetricStats, StatsGroupKind } from './app-contract.js';
 import type { CaptureAnalysis } from './capture-analysis.js';
+import type { NoteFacts } from './metric-notes.js';
 import { metricNotes, metricTitle } from './metric-notes.js';
 
 /** Rings or tasks get histograms of their own only up to this many groups of a kind. */
@@ -33,7 +34,8 @@ export function captureStats(analysis: CaptureAnalysis): AppResult<CaptureStats>
   const windows = timing.byMetric.window_duration.peek('all')?.count ?? 0;
   const distributions: Distribution[] = [];
   const countedOnly = analyzer.tally.countedWalkCount + analyzer.tally.countedTails;
-  const metrics = TIMING_METRICS.map((m) => metricStats(m, timing.byMetric[m], header, windows, countedOnly, distributions));
+  const countedContention = analyzer.tally.countedContention()?.all;
+  const metrics = TIMING_METRICS.map((m) => metricStats(m, timing.byMetric[m], { header, windows, countedOnly, countedContention }, distributions));
   const t = header.target;
   return {
     ok: true,
@@ -46,10 +48,11 @@ export function captureStats(analysis: CaptureAnalysis): AppResult<CaptureStats>
   };
 }
 
-function metricStats(metric: TimingMetric, g: GroupedStats, header: CaptureHeader, windows: number, countedOnly: number, out: Distribution[]): MetricStats {
+function metricStats(metric: TimingMetric, g: GroupedStats, facts: Omit<NoteFacts, 'count'>, out: Distribution[]): MetricStats {
+  const header = facts.header;
   const all = g.peek('all');
   const count = all?.count ?? 0;
-  const notes = metricNotes(metric, { header, count, windows, countedOnly });
+  const notes = metricNotes(metric, { ...facts, count });
   if (all !== undefined && count > 0) {
     out.push(distribution(metric, 'all', all, header));
   }

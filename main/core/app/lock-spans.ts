@@ -240,7 +240,8 @@ export function walkLanes(input: LaneInput): Lane[] {
           break;
         case K.contention_begin:
           if (c.lock[i] === lock) {
-            lane(tid).contendedFrom = ts;
+            // A mutex's wait begins more than once (spinning, then sleeping) and ends once.
+            lane(tid).contendedFrom ??= ts;
           }
           break;
         case K.contention_end:

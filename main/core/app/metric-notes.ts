@@ -3,10 +3,12 @@
  * come from in this capture (which probes, which grain), what they include that a reader might
  * not expect, and — when there are none — why. Pure: built from the capture's header and counts.
  */
+import type { CountedContention } from '../analysis/counted-contention.js';
 import type { TimingMetric } from '../analysis/timing-stats.js';
 import { TIMING_METRIC_TEXT } from '../analysis/timing-stats.js';
 import type { CaptureHeader, ProbeRole, ProbeSite } from '../capture/header.js';
 import { assertUnreachable } from '../util/assert-unreachable.js';
+import { formatDuration } from '../util/time.js';
 
 export interface MetricNotes {
   readonly source: string;
@@ -22,6 +24,8 @@ export interface NoteFacts {
   readonly windows: number;
   /** Windows the kernel counted by shape without recording them (not in any sample here). */
   readonly countedOnly?: number;
+  /** Every contended wait as the kernel counted it, when the capture's program counted them. */
+  readonly countedContention?: CountedContention;
 }
 
 /** The caveat of a capture whose probes recorded a sample of the routine windows. */
@@ -135,15 +139,28 @@ function windowNotes(f: NoteFacts): MetricNotes {
   };
 }
 
+/** The kernel counted every wait; the distribution is its recorded sample. */
+function countedWaits(c: CountedContention | undefined): string[] {
+  if (c === undefined) {
+    return [];
+  }
+  const unpaired = c.unpaired > 0 ? ` ${n(c.unpaired)} more waits ended with no begin seen (they began before the lock was tracked) and are in none of these numbers.` : '';
+  return [
+    `A sample: the kernel counted every wait, ${n(c.waits)} in all, mean ${formatDuration(c.meanNs)}, longest ${formatDuration(c.maxNs)} (exact); ${n(c.recorded)} were recorded in full (the first on each ring and CPU every evidence period), and only those make up the distribution and the percentiles here. They are sampled by time, not by length.${unpaired}`,
+  ];
+}
+
 function contentionNotes(f: NoteFacts): MetricNotes {
   const h = f.header;
   const probes = attached(h, 'contention');
   return {
-    source: `The lock contention tracepoints (${names(probes) || 'lock:contention_begin/end'}): from contention_begin to contention_end of the same task and lock; per ring when the lock is a ring's uring_lock.`,
-    caveats: ['A contended wait is part of a lock wait (the two overlap), and it includes the tracepoints\u2019 own cost.'],
+    source: `The lock contention tracepoints (${names(probes) || 'lock:contention_begin/end'}): from a task's first contention_begin on a lock (a mutex spins, then sleeps: two begins or more) to its contention_end; per ring when the lock is a ring's uring_lock.`,
+    caveats: [...countedWaits(f.countedContention), 'A contended wait is part of a lock wait (the two overlap), and it includes the tracepoints\u2019 own cost.'],
     emptyReason:
       f.count > 0
         ? undefined
+        : f.countedContention !== undefined && f.countedContention.waits > 0
+          ? `No wait was recorded in full; the kernel counted ${n(f.countedContention.waits)}.`
         : probes.length === 0
           ? `The lock contention tracepoints were not attached in this capture (${sites(h, 'contention').map((p) => `${p.target}: ${p.status}`).join(', ') || 'not planned'}).`
           : 'No task was seen waiting on a contended lock: no contention_begin was followed by its contention_end.',

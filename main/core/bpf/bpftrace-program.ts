@@ -10,12 +10,15 @@
  * whether they are the one routine sequence. The return classifies the window by shape (held at
  * entry with no operation; not held with exactly acquire, acquired, release around the walk; not
  * held with no operation; a chain tail; anything else), counts it per ring, CPU and class in one
- * map value, and prints ONE `window_summary` line and its `window_op` lines for every window of
- * no routine class and, of the others, the first of each kind on each ring and CPU after every
- * `evidencePeriodMs` (a bounded output rate at any window rate). Per ring, `totals` (exact
- * windows, walks, walks locked inside, tails) and `counted` (windows of each class not recorded,
- * and their span) lines are printed every `totalsMs` and at END. analysis/counted-walks.ts gives
- * each class the verdict a recorded window of that shape gets.
+ * map value (which also holds when the last one was recorded), and prints ONE `window_summary`
+ * line and its `window_op` lines for every window of no routine class and, of the others, the
+ * first of each kind on each ring and CPU after every `evidencePeriodMs` (a bounded output rate
+ * at any window rate). Contended waits on a tracked lock are counted the same way per ring and
+ * CPU, the first every `evidencePeriodMs` printed as its begin and end lines. Per ring and CPU,
+ * `counted` lines (windows of each class, those not recorded, and their span) and
+ * `contention_counted` lines (waits, their sum and longest) are printed every `totalsMs` and at
+ * END; the reader sums them. analysis/counted-walks.ts gives each class the verdict a recorded
+ * window of that shape gets.
  *
  * Why a sample: printing a record per window cost the 6.1 lab's workload nine times what the
  * probes themselves cost (bench/overhead); the 512-byte BPF stack is why the state is one packed
@@ -277,6 +280,8 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
   parts.push(fill(s, 'begin', { HEADER_PRINTFS: header.value.join('\n') }));
 
   let lockRegistered = false;
+  /** Lists the ring whose lock is `lock` on this CPU ($c) for the totals, once. */
+  const registerRing = (lock: string): string => fill(s, 'register_ring', { LOCK: lock, MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu) });
   /** The offset of uring_lock in io_ring_ctx, as the program writes it: ctx = lock - it. */
   let uringLockOff = '';
   if (w.kind !== 'none') {
@@ -402,7 +407,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000),
         MAX_OPS: String(o.maxOps),
         MAX_CPUS: String(o.maxCpus),
-        RINGS_PER_CPU: String(o.ringsPerCpu),
+        REGISTER_RING: registerRing('$w.2'),
       }),
     );
     points.push(returnName(w.symbol));
@@ -429,13 +434,35 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       points.push(point);
     }
   }
-  if (tps.contention && lockRegistered) {
-    parts.push(fill(s, 'contention', { TP: tp }));
+  // With walk windows, waits on a tracked lock are counted per ring and CPU in the kernel and a
+  // sample printed (contention_counted); without (no ring lists, no totals), every wait is printed.
+  const contention = tps.contention && lockRegistered;
+  const countContention = contention && w.kind !== 'none';
+  if (contention) {
+    parts.push(
+      countContention
+        ? fill(s, 'contention_counted', { TP: tp, EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000), REGISTER_RING: registerRing('$lk') })
+        : fill(s, 'contention', { TP: tp }),
+    );
     points.push('tracepoint:lock:contention_begin', 'tracepoint:lock:contention_end');
   }
   if (w.kind !== 'none') {
-    const body = fill(s, 'totals_body', { MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu), SITE: w.site, OFF_URING_LOCK: uringLockOff });
-    parts.push(fill(s, 'totals', { TOTALS_MS: String(o.totalsMs), TOTALS_BODY: body, MAX_CPUS: String(o.maxCpus), RINGS_PER_CPU: String(o.ringsPerCpu) }));
+    const body = fill(s, 'totals_body', {
+      MAX_CPUS: String(o.maxCpus),
+      RINGS_PER_CPU: String(o.ringsPerCpu),
+      SITE: w.site,
+      OFF_URING_LOCK: uringLockOff,
+      CONTENTION_TOTALS: countContention ? fill(s, 'contention_totals', { OFF_URING_LOCK: uringLockOff }) : '',
+    });
+    parts.push(
+      fill(s, 'totals', {
+        TOTALS_MS: String(o.totalsMs),
+        TOTALS_BODY: body,
+        MAX_CPUS: String(o.maxCpus),
+        RINGS_PER_CPU: String(o.ringsPerCpu),
+        CONTENTION_END: countContention ? fill(s, 'contention_end', {}) : '',
+      }),
+    );
     points.push(`interval:ms:${o.totalsMs}`);
   } else if (lockRegistered) {
     parts.push(fill(s, 'end_only', {}));

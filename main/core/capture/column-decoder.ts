@@ -438,6 +438,11 @@ function readRare(k: number, t: number, s: Sources, strings: readonly string[], 
       values.push(num.uvarint(), code(COUNTED_SHAPES, num.uvarint(), 'counted shape'), num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
       values.push(checkTime(t - num.svarint()), checkTime(t - num.svarint()));
       return;
+    case K.contention_counted:
+      rareAddr(list, CTX);
+      rareAddr(list, LOCK);
+      values.push(num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint(), num.uvarint());
+      return;
     case K.lost:
     case K.probe_misses:
       values.push(num.uvarint(), num.uvarint());
@@ -504,6 +509,15 @@ function rareEvents(out: EventColumns, events: readonly number[], values: readon
         rare.push({
           kind: 'counted', ts, cpu, tid, site, ctx, onCpu: next(), shape: at(COUNTED_SHAPES, next()), windows: next(), counted: next(), lockedInside: next(),
           maxDuration: next() as DurationNs, since: next() as RelNs, first: next() as RelNs,
+        });
+        break;
+      }
+      case K.contention_counted: {
+        const ctx = addr();
+        const lock = addr();
+        rare.push({
+          kind: 'contention_counted', ts, cpu, tid, ctx, lock, onCpu: next(), waits: next(), counted: next(),
+          totalWait: next() as DurationNs, maxWait: next() as DurationNs, unpaired: next(),
         });
         break;
       }

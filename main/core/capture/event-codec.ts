@@ -23,6 +23,8 @@
  *   totals          ctx:ctx num:windows num:walks num:walksLockedInside num:chainTails
  *   counted         num:site ctx:ctx num:onCpu num:shape num:windows num:counted num:lockedInside
  *                   num:maxDuration num:ts-since (signed) num:ts-first (signed)
+ *   contention_counted ctx:ctx lock:lock num:onCpu num:waits num:counted num:totalWait
+ *                   num:maxWait num:unpaired
  *   lost            num:count num:span
  *   probe_misses    num:probe num:missed
  *   marker          num:marker num:stringIndex
@@ -259,6 +261,16 @@ export class BatchEncoder {
         num.uvarint(e.maxDuration);
         num.svarint(e.ts - e.since);
         num.svarint(e.ts - e.first);
+        break;
+      case 'contention_counted':
+        this.addr('ctx', e.ctx);
+        this.addr('lock', e.lock);
+        num.uvarint(e.onCpu);
+        num.uvarint(e.waits);
+        num.uvarint(e.counted);
+        num.uvarint(e.totalWait);
+        num.uvarint(e.maxWait);
+        num.uvarint(e.unpaired);
         break;
       case 'lost':
         num.uvarint(e.count);

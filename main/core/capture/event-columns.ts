@@ -51,6 +51,7 @@ export const K = {
   probe_misses: 17,
   marker: 18,
   counted: 19,
+  contention_counted: 20,
 } as const satisfies { readonly [Kind in EventKind]: number };
 
 export const KIND_OF_CODE: readonly (EventKind | undefined)[] = (() => {
@@ -197,6 +198,7 @@ export function columnsFromEvents(events: readonly CaptureEvent[]): EventColumns
       case 'window_summary':
       case 'totals':
       case 'counted':
+      case 'contention_counted':
       case 'lost':
       case 'probe_misses':
       case 'marker':
@@ -275,6 +277,7 @@ export function eventAt(c: EventColumns, i: number): CaptureEvent {
     case 'window_summary':
     case 'totals':
     case 'counted':
+    case 'contention_counted':
     case 'lost':
     case 'probe_misses':
     case 'marker': {

@@ -234,6 +234,30 @@ export interface CountedEvent extends EventBase {
 }
 
 /**
+ * The kernel's contention counters for one ring's uring_lock on one CPU (where the waits ended),
+ * cumulative since the session started. A wait runs from the first lock:contention_begin of a
+ * task on the lock (a mutex spins, then sleeps: two begins, or more after a wake-up) to its
+ * contention_end. The program records a bounded sample of the waits as contention_begin/end
+ * pairs; these counters hold every wait.
+ */
+export interface ContentionCountedEvent extends EventBase {
+  readonly kind: 'contention_counted';
+  readonly ctx: Addr;
+  readonly lock: Addr;
+  readonly onCpu: number;
+  /** Waits that ended on this CPU, recorded or not. */
+  readonly waits: number;
+  /** Of those, counted without a record. */
+  readonly counted: number;
+  /** The sum of every wait (ns). */
+  readonly totalWait: DurationNs;
+  /** The longest wait. */
+  readonly maxWait: DurationNs;
+  /** contention_end with no begin seen (the task began waiting before the lock was tracked). */
+  readonly unpaired: number;
+}
+
+/**
  * Events the transport dropped. They happened somewhere in [ts, ts + span] (the producer's
  * bound); `cpu` is -1 when the CPU is not known.
  */
@@ -274,6 +298,7 @@ export type CaptureEvent =
   | WindowSummaryEvent
   | TotalsEvent
   | CountedEvent
+  | ContentionCountedEvent
   | LostEvent
   | ProbeMissesEvent
   | MarkerEvent;

@@ -68,6 +68,8 @@ export function formatLs1(e: CaptureEvent, baseNs: bigint, bias: bigint): string
         `${head} site=${e.site} ctx=${a(e.ctx)} oncpu=${e.onCpu} shape=${e.shape} windows=${e.windows} counted=${e.counted} locked=${e.lockedInside} maxdur=${e.maxDuration} since=${abs(e.since)} first=${e.counted === 0 ? '0' : abs(e.first)}`,
       ];
     }
+    case 'contention_counted':
+      return [`${head} ctx=${a(e.ctx)} lock=${a(e.lock)} oncpu=${e.onCpu} waits=${e.waits} counted=${e.counted} total=${e.totalWait} maxwait=${e.maxWait} unpaired=${e.unpaired}`];
     case 'probe_misses':
       return [`${head} probe=${e.probe} missed=${e.missed}`];
     case 'marker':

@@ -66,6 +66,7 @@ export const EVENT_LINE_KINDS = [
   'window_summary',
   'totals',
   'counted',
+  'contention_counted',
   'probe_misses',
   'marker',
   'window_op',
@@ -586,6 +587,19 @@ export function parseEventBody(
         r.reject('counted', String(counted), `is more than windows=${windows}`);
       }
       return event({ kind, ts, cpu, tid, site, ctx, onCpu, shape, windows, counted, lockedInside, maxDuration, since, first });
+    }
+    case 'contention_counted': {
+      const waits = r.uint('waits');
+      const counted = r.uint('counted');
+      const totalWait = r.uint('total') as DurationNs;
+      const maxWait = r.uint('maxwait') as DurationNs;
+      if (counted > waits) {
+        r.reject('counted', String(counted), `is more than waits=${waits}`);
+      }
+      if (maxWait > totalWait) {
+        r.reject('maxwait', String(maxWait), `is more than total=${totalWait}: the longest wait is part of the sum`);
+      }
+      return event({ kind, ts, cpu, tid, ctx: r.addr('ctx'), lock: r.addr('lock'), onCpu: r.uint('oncpu'), waits, counted, totalWait, maxWait, unpaired: r.uint('unpaired') });
     }
     case 'probe_misses': {
       const probeText = r.has('probe') ? r.text('probe') : undefined;

@@ -202,7 +202,7 @@ function tracepointPlan(c: Ctx, w: WindowChoice, lifecycleAsked: boolean, layout
   // window) from the submit tracepoint's ctx plus the BTF offset of uring_lock.
   const canFilter = w.kind !== 'none' || (submitOn && layout !== undefined);
   const contentionWhy = canFilter
-    ? 'filtered to tracked uring_lock addresses; fires only when the lock is contended, so it shows wanting, never holding'
+    ? `filtered to tracked uring_lock addresses; ${w.kind === 'none' ? 'every wait printed' : 'every wait counted in the kernel, a sample printed'}; fires only when the lock is contended, so it shows wanting, never holding`
     : 'not attached: no uring_lock address to filter by (needs a window, or the submit tracepoint and BTF)';
   const begin = tp('lock:contention_begin', 'contention', canFilter, contentionWhy);
   const end = tp('lock:contention_end', 'contention', canFilter, contentionWhy);

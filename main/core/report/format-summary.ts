@@ -77,6 +77,13 @@ export function formatSummary(s: AnalysisSummary, o: SummaryTextOptions): string
   lines.push('Timing:');
   for (const m of TIMING_METRICS) {
     lines.push(`  ${TIMING_METRIC_TEXT[m]}: ${formatStats(s.timing[m].all)}`);
+    const c = s.contentionCounted?.all;
+    if (m === 'contention' && c !== undefined) {
+      const unpaired = c.unpaired > 0 ? `; ${n(c.unpaired)} more ended with no begin seen (they began before the lock was tracked)` : '';
+      lines.push(
+        `    counted in the kernel: ${n(c.waits)} waits, mean ${formatDuration(c.meanNs)}, longest ${formatDuration(c.maxNs)}, ${formatDuration(c.totalNs)} in all; the line above is the ${n(c.recorded)} recorded in full${unpaired}`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -31,6 +31,7 @@ export function mentions(e: CaptureEvent, a: Addr): boolean {
     case 'contention_end':
     case 'totals':
     case 'counted':
+    case 'contention_counted':
     case 'lost':
     case 'probe_misses':
     case 'marker':

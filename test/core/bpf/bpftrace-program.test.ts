@@ -179,6 +179,32 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.equal(bad({ outputPages: 64 }), 'ok');
   });
 
+  it('contention with walk windows: every wait counted per ring and CPU in the kernel, one begin/end pair printed per ring and CPU every evidence period', () => {
+    for (const c of [k61, sid]) {
+      const p = program(c);
+      const body = (probe: string): string => {
+        const at = p.text.indexOf(`\n${probe}\n`);
+        assert.ok(at >= 0, probe);
+        return p.text.slice(at, p.text.indexOf('\n}\n', at));
+      };
+      const begin = body('tracepoint:lock:contention_begin');
+      assert.ok(!begin.includes('printf'), 'a begin prints nothing');
+      assert.ok(begin.includes('if (@ls_cb[tid].1 != (uint64)'), 'a wait runs from its first begin (a mutex spins, then sleeps: two begins)');
+      const end = body('tracepoint:lock:contention_end');
+      assert.equal(printfFormats(end).length, 2, 'the sampled wait: its begin and end lines');
+      assert.ok(end.includes('if ($p != 0 && ($k.5 == 0 || nsecs - $k.5 >= 1000000000)) {'), 'at most one wait per ring and CPU a second is printed');
+      assert.ok(end.includes('@ls_ck[$lk, $c] = ('), 'every wait counted');
+      assert.ok(end.includes('@ls_ra[$c, $x] = $lk;'), "a CPU that saw the ring's waits lists it for the totals");
+      assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 contention_counted')).length, 2, 'contention totals every second and at END');
+      assert.ok(program(c, { evidencePeriodMs: 0 }).text.includes('nsecs - $k.5 >= 0)) {'), '--evidence-period 0 prints every wait');
+    }
+    const raw = program(host).text;
+    const at = raw.indexOf('\ntracepoint:lock:contention_begin\n');
+    assert.ok(printfFormats(raw.slice(at, raw.indexOf('\n}\n', at))).length === 1, 'no windows, no ring lists to total by: every begin printed');
+    assert.ok(!printfFormats(raw).some((f) => f.startsWith('LS1 contention_counted')));
+    assert.ok(!raw.includes('@ls_ck'));
+  });
+
   it('host (no kprobes): tracepoints only, contention filtered by uring_lock addresses learned at submit', () => {
     const p = program(host);
     assert.ok(p.attachPoints.every((a) => a.startsWith('tracepoint:')), p.attachPoints.join(' '));

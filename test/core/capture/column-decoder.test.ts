@@ -221,7 +221,7 @@ describe('decodeColumns: round trips', () => {
     const summary = index('window_summary');
     const rareIndex = c.num[summary] ?? -1;
     assert.deepEqual(c.rare[rareIndex], EVERY_KIND[summary]);
-    assert.deepEqual(c.rare, EVERY_KIND.filter((e) => e.kind === 'window_summary' || e.kind === 'totals' || e.kind === 'counted' || e.kind === 'lost' || e.kind === 'probe_misses' || e.kind === 'marker'));
+    assert.deepEqual(c.rare, EVERY_KIND.filter((e) => e.kind === 'window_summary' || e.kind === 'totals' || e.kind === 'counted' || e.kind === 'contention_counted' || e.kind === 'lost' || e.kind === 'probe_misses' || e.kind === 'marker'));
   });
 
   it('decodes the linked-NOP model, raw and summary, patched and unpatched, with misses and a loss', () => {
@@ -278,11 +278,11 @@ describe('decodeColumns: malformed columns', () => {
   const good = encode(EVERY_KIND);
 
   it('refuses an unknown kind code', () => {
-    for (const code of [0, 20, 63]) {
+    for (const code of [0, 21, 63]) {
       refuses({ ...encode([exit]), kind: Uint8Array.of(code) }, 'event 0 has an unknown kind');
     }
     const two = encode([exit, exit]);
-    refuses({ ...two, kind: Uint8Array.of(two.kind[0] ?? 0, 0xc0 | 20) }, 'event 1 has an unknown kind');
+    refuses({ ...two, kind: Uint8Array.of(two.kind[0] ?? 0, 0xc0 | 21) }, 'event 1 has an unknown kind');
   });
 
   it('refuses a first event that repeats the cpu or thread of a previous one', () => {

@@ -72,4 +72,23 @@ describe("LS1 lines as the kernel program prints them: codes and counted lines",
     assert.match(line(`shape=3 windows=2 counted=3 locked=0 maxdur=1 since=${at(4)} first=${at(1)}`), /counted.*more than windows=2/);
     assert.match(line(`shape=6 windows=2 counted=1 locked=0 maxdur=1 since=${at(4)} first=${at(1)}`), /shape.*not a code from 0 to 5/);
   });
+
+  it('a contention_counted line: waits counted and recorded, their sum and longest, ends with no begin', () => {
+    const { result, events } = run([
+      `LS1 contention_counted ${at(1_000_000)} -1 0 ctx=0xffff888000100000 lock=0xffff888000100040 oncpu=3 waits=9000 counted=8990 total=45000000 maxwait=90000 unpaired=1`,
+    ]);
+    assert.deepEqual(result.errors, []);
+    const c = events.find((e) => e.kind === 'contention_counted');
+    assert.ok(c?.kind === 'contention_counted');
+    assert.deepEqual([c.onCpu, c.waits, c.counted, c.totalWait, c.maxWait, c.unpaired], [3, 9000, 8990, 45_000_000, 90_000, 1]);
+    assert.equal(c.lock - c.ctx, 0x40);
+  });
+
+  it('a contention_counted line with more counted than waits, a longest wait past the sum, or no lock=: refused', () => {
+    const line = (rest: string): string =>
+      formatImportError(run([`LS1 contention_counted ${at(50)} -1 0 ctx=0xffff888000100000 oncpu=0 ${rest}`]).result.errors[0] ?? ({} as never));
+    assert.match(line('lock=0xffff888000100040 waits=2 counted=3 total=10 maxwait=5 unpaired=0'), /counted.*more than waits=2/);
+    assert.match(line('lock=0xffff888000100040 waits=2 counted=1 total=10 maxwait=11 unpaired=0'), /maxwait.*more than total=10/);
+    assert.match(line('waits=2 counted=1 total=10 maxwait=5 unpaired=0'), /lock/);
+  });
 });
