@@ -351,6 +351,7 @@ export class Analyzer {
         this.loss(e.ts, e.ts + e.span, { reason: 'lost_events', detail: `${e.count} events lost between ${e.ts} and ${e.ts + e.span} ns` });
         this.tally.lostNotices++;
         this.tally.lostEvents += e.count;
+        this.timing.forgetContention();
         break;
       case 'probe_misses':
         this.reading(e.probe, e.ts, e.missed);
@@ -595,6 +596,12 @@ export class Analyzer {
   }
 
   private late(e: CaptureEvent, lastReleased: number): void {
+    if (e.kind === 'contention_begin') {
+      // Statistics only, and not a loss: the kernel prints a sampled wait's begin just before its
+      // end, so a wait longer than the horizon arrives with its begin late and its end not: pair them.
+      this.timing.contentionBegin(e.tid, e.lock, e.ts);
+      return;
+    }
     this.tally.lateEvents++;
     const lateness = lastReleased - e.ts;
     this.tally.maxLateness = Math.max(this.tally.maxLateness, lateness);
@@ -609,11 +616,6 @@ export class Analyzer {
       case 'totals':
       case 'contention_counted':
         return; // statistics only; never part of a proof
-      case 'contention_begin':
-        // Statistics only. The kernel prints a sampled wait's begin just before its end, so a
-        // wait longer than the horizon arrives with its begin late and its end not: pair them.
-        this.timing.contentionBegin(e.tid, e.lock, e.ts);
-        return;
       case 'contention_end':
         this.timing.contentionEnd(e.tid, e.lock, e.ts);
         return;
@@ -631,6 +633,7 @@ export class Analyzer {
         const taint: Taint = { reason: 'lost_events', detail: `${e.count} events lost between ${e.ts} and ${e.ts + e.span} ns` };
         this.loss(e.ts, e.ts + e.span, taint);
         this.withdraw(e.ts, e.ts + e.span, undefined, taint);
+        this.timing.forgetContention();
         break;
       }
       case 'window_enter':

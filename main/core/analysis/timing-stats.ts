@@ -144,7 +144,8 @@ export class TimingStats {
 
   contentionEnd(tid: number, lock: Addr, ts: number): void {
     const since = this.contended.take(tid, lock);
-    if (since !== undefined) {
+    // A begin from before the task's last end belongs to a wait already over: not this one's.
+    if (since !== undefined && since > (this.lastContentionEnd.get(tid) ?? -Infinity)) {
       this.record('contention', this.ringOfLock.get(lock), tid, ts - since);
     }
     // Kept in order of the latest end: past a bound, the tasks that waited longest ago go.
@@ -160,6 +161,14 @@ export class TimingStats {
         this.lastContentionEnd.delete(key);
       }
     }
+  }
+
+  /**
+   * Events were lost: an end may be among them, and the begin it would have closed must not
+   * start the task's next wait.
+   */
+  forgetContention(): void {
+    this.contended.clear();
   }
 
   /** io_uring_submit_req: a new request (and chain head, until it is linked). */
@@ -317,6 +326,10 @@ class TaskLockTimes {
       pairs.splice(0, 2); // statistics only: the oldest is forgotten
     }
     pairs.push(lock, ts);
+  }
+
+  clear(): void {
+    this.byTask.clear();
   }
 
   /** The time stored for (tid, lock), kept. */

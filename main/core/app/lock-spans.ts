@@ -44,6 +44,8 @@ class LaneBuilder {
   calledAt: number | undefined;
   heldFrom: number | undefined;
   contendedFrom: number | undefined;
+  /** The task's last contention_end: a begin from before it (it arrived late) opens no wait. */
+  contendedEnd = -Infinity;
   windowFrom: number | undefined;
   task: Addr | undefined;
   walker = false;
@@ -240,15 +242,21 @@ export function walkLanes(input: LaneInput): Lane[] {
           break;
         case K.contention_begin:
           if (c.lock[i] === lock) {
-            // A mutex's wait begins more than once (spinning, then sleeping) and ends once.
-            lane(tid).contendedFrom ??= ts;
+            // A mutex's wait begins more than once (spinning, then sleeping) and ends once: it
+            // runs from the first begin after the task's last end.
+            const l = lane(tid);
+            if (l.contendedFrom === undefined || l.contendedFrom <= l.contendedEnd) {
+              l.contendedFrom = ts;
+            }
           }
           break;
         case K.contention_end:
           if (c.lock[i] === lock) {
             const l = lane(tid);
-            l.span('contended', l.contendedFrom ?? range.fromNs - 1, ts);
+            const from = l.contendedFrom !== undefined && l.contendedFrom > l.contendedEnd ? l.contendedFrom : range.fromNs - 1;
+            l.span('contended', from, ts);
             l.contendedFrom = undefined;
+            l.contendedEnd = Math.max(l.contendedEnd, ts);
           }
           break;
         default: {

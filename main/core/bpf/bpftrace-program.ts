@@ -441,7 +441,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
   if (contention) {
     parts.push(
       countContention
-        ? fill(s, 'contention_counted', { TP: tp, EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000), REGISTER_RING: registerRing('$lk') })
+        ? fill(s, 'contention_counted', { TP: tp, EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000), MAX_CPUS: String(o.maxCpus), REGISTER_RING: registerRing('$lk') })
         : fill(s, 'contention', { TP: tp }),
     );
     points.push('tracepoint:lock:contention_begin', 'tracepoint:lock:contention_end');

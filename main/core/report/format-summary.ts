@@ -81,7 +81,7 @@ export function formatSummary(s: AnalysisSummary, o: SummaryTextOptions): string
     if (m === 'contention' && c !== undefined) {
       const unpaired = c.unpaired > 0 ? `; ${n(c.unpaired)} more ended with no begin seen (they began before the lock was tracked)` : '';
       lines.push(
-        `    counted in the kernel: ${n(c.waits)} waits, mean ${formatDuration(c.meanNs)}, longest ${formatDuration(c.maxNs)}, ${formatDuration(c.totalNs)} in all; the line above is the ${n(c.recorded)} recorded in full${unpaired}`,
+        `    counted in the kernel: ${n(c.waits)} waits, mean ${formatDuration(c.meanNs)}, longest ${formatDuration(c.maxNs)}, ${formatDuration(c.totalNs)} in all; the kernel printed ${n(c.recorded)} of them in full, the sample above${unpaired}`,
       );
     }
   }

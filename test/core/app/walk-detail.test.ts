@@ -45,6 +45,29 @@ const covers = (l: Lane, kind: string, from: number, to: number): boolean =>
   l.spans.some((s) => s.kind === kind && s.from <= from && (s.to ?? Infinity) >= to);
 
 describe('walkDetail', () => {
+  it('contended spans: from the first begin of a wait (spin, then sleep) to its end; a begin that arrives after its own end opens nothing', () => {
+    const c = (kind: 'contention_begin' | 'contention_end', at: number, tid: number, flags = 0x20): CaptureEvent =>
+      kind === 'contention_begin' ? { kind, ts: t(at), cpu: 1, tid, lock: LOCK, flags } : { kind, ts: t(at), cpu: 1, tid, lock: LOCK, ret: 0 };
+    const a = analysed(
+      bracket([
+        ...rawWindow({ at: 10_000, req: req(1), link: req(2), next: req(2), ops: [[100, 'acquire', req(2)], [200, 'acquired', req(2)], [300, 'release', NULL]] }),
+        c('contention_begin', 10_050, 300, 0x21),
+        c('contention_begin', 10_150, 300),
+        c('contention_end', 10_400, 300),
+        // Task 301: an end, then (arriving late) a begin from before it, then a wait of its own.
+        c('contention_end', 10_500, 301),
+        c('contention_begin', 10_450, 301, 0x21),
+        c('contention_begin', 10_700, 301, 0x21),
+        c('contention_end', 10_800, 301),
+      ]),
+    );
+    const d = detail(a, 1);
+    const spans = (tid: number): string => JSON.stringify(laneOf(d, tid).spans.filter((x) => x.kind === 'contended').map((x) => [x.from - t(0), (x.to ?? 0) - t(0)]));
+    assert.equal(spans(300), JSON.stringify([[10_050, 10_400]]));
+    assert.equal(JSON.parse(spans(301)).at(-1)?.join(), '10700,10800', spans(301));
+    assert.ok(!covers(laneOf(d, 301), 'contended', 10_450, 10_700), spans(301));
+  });
+
   it('a walk inside a held span: the walker lane holds the lock over the walk, waited before it', () => {
     const a = analysed(bracket(rawWindow({ at: 10_000, req: req(1), link: req(2), next: req(2), ops: [[100, 'acquire', req(2)], [200, 'acquired', req(2)], [300, 'release', NULL]] })));
     const d = detail(a, 1);
