@@ -14,6 +14,12 @@
 #   slowdown(config) = median chains/s with no probes / median chains/s under config
 #   added-cost ratio = (slowdown(lockscope) - 1) / (slowdown(minimal) - 1)   goal: <= 1.2
 #
+# Throughput under emulation varies 2x from run to run whatever the probes, so each probed run
+# also measures what the programs themselves cost, in the guest, over exactly the workload's run
+# (guest-trial.sh): the BPF programs' run time (kernel.bpf_stats_enabled, per program fd) and
+# bpftrace's CPU time, per chain. Their ratio, lockscope over minimal, is an upper bound on the
+# added-cost ratio (both also pay the same probe mechanism on the same sites, left out of it).
+#
 # Prints a table per kernel and writes build/bench/overhead-KERNEL.json (every run, medians).
 # --extra NAME=FILE.bt adds a configuration (FILE may contain %k, replaced by the kernel name),
 # e.g. to measure variants of the plan. Each run: bpftrace -f json -c WORKLOAD PROG on the guest

@@ -30,7 +30,19 @@ const countedOnly = (rule.counted ?? []).reduce((s, c) => s + c.walks, 0);
 const recorded = rule.walks - countedOnly;
 console.log(`lab-${kernel}: ${recorded} walks recorded in full, ${countedOnly} counted by shape: ${JSON.stringify(rule.counted ?? [])}`);
 if (a.losses.lostEvents === 0) {
-  expect(rule.walks === totals.walks, `verdicts for ${rule.walks} walks (${recorded} recorded + ${countedOnly} counted) but the kernel counted ${totals.walks}`);
+  // Recorded walks that returned after the kernel's last reading of its counters (bpftrace's END
+  // reads them while the probes still fire) are in no total: the analysis counts them.
+  const after = a.reconciliation.walksAfterLastReading ?? 0;
+  const diff = rule.walks - after - totals.walks;
+  const what = `verdicts for ${rule.walks} walks (${recorded} recorded + ${countedOnly} counted, ${after} of them after the last reading) but the kernel counted ${totals.walks}`;
+  if (a.losses.probeMisses.some((p) => p.missed > 0)) {
+    // A probe that missed can leave a window's kernel state inconsistent (the sid fentry run: a
+    // window whose walk the op snapshots show returned NULL, so the kernel filed it as a tail).
+    // Such walks are UNKNOWN (probe_misses): only they may disagree.
+    expect(Math.abs(diff) <= v.UNKNOWN, `${what}, more apart than the ${v.UNKNOWN} UNKNOWN walks`);
+  } else {
+    expect(diff === 0, what);
+  }
 } else {
   expect(rule.walks <= totals.walks, `verdicts for ${rule.walks} walks but the kernel counted only ${totals.walks}`);
 }

@@ -99,6 +99,12 @@ export interface AnalysisSummary {
     readonly detailedWalks: number;
     /** Walks the kernel counted by class without a record. */
     readonly countedWalks: number;
+    /**
+     * Recorded walks that returned after the kernel last read its counters for their ring and
+     * CPU (bpftrace's END reads them while probes still fire): in detailedWalks, not in
+     * kernelWalks. Counted only among the latest recorded walks (they come last).
+     */
+    readonly walksAfterLastReading: number;
     /** detailedWalks / kernelWalks, when the kernel counted. */
     readonly seenInDetail: number | undefined;
     /** (detailedWalks + countedWalks) / kernelWalks, when the kernel counted. */

@@ -70,6 +70,10 @@ export class AnalysisTally {
   private readonly totalsByRing = new Map<Addr, TotalsEvent>();
   private readonly countedList: CountedEvent[] = [];
   private readonly contentionList: ContentionCountedEvent[] = [];
+  /** The latest recorded walks' ring, CPU and return (a ring buffer): which came after the last reading. */
+  private readonly recentWalks: { ctx: Addr; cpu: number; end: number }[] = [];
+  private recentAt = 0;
+  private walksAfterLastReading = 0;
   /** Walks and chain tails the kernel only counted (from the latest counted event of each ring). */
   countedWalkCount = 0;
   countedTails = 0;
@@ -100,6 +104,15 @@ export class AnalysisTally {
       this.chainTails++;
     } else if (kind === 'walk') {
       this.walkWindows++;
+      if (w.end !== undefined) {
+        const x = { ctx: w.ctx, cpu: w.cpu, end: w.end };
+        if (this.recentWalks.length < RECENT_WALKS) {
+          this.recentWalks.push(x);
+        } else {
+          this.recentWalks[this.recentAt] = x;
+          this.recentAt = (this.recentAt + 1) % RECENT_WALKS;
+        }
+      }
     }
     if (w.start !== undefined && w.ctx !== 0) {
       const r = this.ring(w.ctx, w.lock);
@@ -248,6 +261,7 @@ export class AnalysisTally {
     this.timing = timing;
     // The kernel's totals of a capture with counted lines come from them (its windows of every
     // shape, recorded or not); the counted tails are windows no record stands for.
+    this.walksAfterLastReading = afterLastReading(this.recentWalks, this.countedList);
     for (const t of countedTotals(this.countedList)) {
       this.countedTails += t.countedTails;
       const r = this.ring(t.ctx, 0 as Addr);
@@ -344,7 +358,7 @@ export class AnalysisTally {
           return { probe: p === undefined ? `#${i}` : `${p.mechanism}:${p.target}`, missed: m.last - m.first };
         }),
       },
-      reconciliation: reconcile(kernelWalks, this.walkWindows, this.countedWalkCount, kernelLocked),
+      reconciliation: reconcile(kernelWalks, this.walkWindows, this.countedWalkCount, kernelLocked, this.walksAfterLastReading),
       timing,
       ...contentionSummary(this.countedContention(), fmt),
       series: {
@@ -389,24 +403,50 @@ function conclusion(r: Rule, walks: number, v: VerdictCounts, violations: number
   return `${n(walks)} link walks in ${where}; none could be proven either way.`;
 }
 
-function reconcile(kernelWalks: number | undefined, detailed: number, countedOnly: number, kernelLocked: number | undefined): AnalysisSummary['reconciliation'] {
+/** Recorded walks kept to find those that returned after the kernel's last reading. */
+const RECENT_WALKS = 8192;
+
+/**
+ * How many of `walks` returned after the kernel last read the counters of their ring on their
+ * CPU (the latest counted line of each shape there: a return after the last of those readings is
+ * in none of them). A ring with no counted line on that CPU: after its last reading anywhere.
+ */
+function afterLastReading(walks: readonly { ctx: Addr; cpu: number; end: number }[], lines: readonly CountedEvent[]): number {
+  if (lines.length === 0) {
+    return 0;
+  }
+  const onCpu = new Map<string, number>();
+  const anyCpu = new Map<Addr, number>();
+  for (const e of lines) {
+    const k = `${e.ctx} ${e.onCpu}`;
+    onCpu.set(k, Math.max(onCpu.get(k) ?? -Infinity, e.since));
+    anyCpu.set(e.ctx, Math.max(anyCpu.get(e.ctx) ?? -Infinity, e.since));
+  }
+  return walks.filter((w) => {
+    const read = onCpu.get(`${w.ctx} ${w.cpu}`) ?? anyCpu.get(w.ctx);
+    return read !== undefined && w.end > read;
+  }).length;
+}
+
+function reconcile(kernelWalks: number | undefined, detailed: number, countedOnly: number, kernelLocked: number | undefined, afterReading: number): AnalysisSummary['reconciliation'] {
   if (kernelWalks === undefined) {
     return {
-      kernelWalks, detailedWalks: detailed, countedWalks: countedOnly, seenInDetail: undefined, accountedFor: undefined, kernelWalksLockedInside: kernelLocked,
+      kernelWalks, detailedWalks: detailed, countedWalks: countedOnly, walksAfterLastReading: 0, seenInDetail: undefined, accountedFor: undefined, kernelWalksLockedInside: kernelLocked,
       text: 'the capture has no kernel-counted totals to reconcile with',
     };
   }
   const ratio = (x: number): number => (kernelWalks === 0 ? (x === 0 ? 1 : Infinity) : x / kernelWalks);
   const seen = ratio(detailed);
-  const accounted = ratio(detailed + countedOnly);
+  const accounted = ratio(detailed - afterReading + countedOnly);
   const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'more than');
   const counted = countedOnly > 0 ? ` and ${n(countedOnly)} counted by shape without a record` : '';
+  const after = afterReading > 0 ? `; ${n(afterReading)} of those seen in detail returned after the kernel last read its counters, so they are in no total` : '';
   const text =
-    detailed + countedOnly > kernelWalks
-      ? `${n(detailed)} walks seen in detail${counted} but the kernel counted only ${n(kernelWalks)}: the totals were not read after the last window`
-      : `${n(detailed)} of ${n(kernelWalks)} kernel-counted walks seen in detail${counted} (${pct(accounted)} accounted for); the kernel counted ${n(kernelLocked ?? 0)} with the lock taken inside the window`;
+    detailed - afterReading + countedOnly > kernelWalks
+      ? `${n(detailed)} walks seen in detail${counted} but the kernel counted only ${n(kernelWalks)}${after}: the totals were not read after the last window`
+      : `${n(detailed)} of ${n(kernelWalks)} kernel-counted walks seen in detail${counted} (${pct(accounted)} accounted for${after}); the kernel counted ${n(kernelLocked ?? 0)} with the lock taken inside the window`;
   return {
-    kernelWalks, detailedWalks: detailed, countedWalks: countedOnly, seenInDetail: Number.isFinite(seen) ? seen : undefined,
+    kernelWalks, detailedWalks: detailed, countedWalks: countedOnly, walksAfterLastReading: afterReading, seenInDetail: Number.isFinite(seen) ? seen : undefined,
     accountedFor: Number.isFinite(accounted) ? accounted : undefined, kernelWalksLockedInside: kernelLocked, text,
   };
 }

@@ -170,6 +170,19 @@ describe('counted walks in the analysis', () => {
     assert.equal(countedWalksSoFar(events), 25 + 5);
   });
 
+  it('a recorded walk that returned after the last reading of its ring and CPU is in no kernel total, and the reconciliation says so', () => {
+    const late = summaryWindow({ at: 950_000, req: req(3), link: req(4), next: req(4), held: 'not_held' });
+    const line = counted(900_000, { shape: 'clear', counted: 500, windows: 501, first: t(1000) });
+    const a = analyze([...missReadings(0), recorded, line, late, ...missReadings(1_000_000)], h);
+    const rec = a.summary.reconciliation;
+    assert.deepEqual([rec.kernelWalks, rec.detailedWalks, rec.countedWalks, rec.walksAfterLastReading], [501, 2, 500, 1]);
+    assert.equal(a.summary.rules[0]?.walks, 502, 'it still has its verdict');
+    assert.equal(rec.accountedFor, 1);
+    assert.match(rec.text, /1 of those seen in detail returned after the kernel last read its counters/);
+    const before = analyze([...missReadings(0), recorded, line, ...missReadings(1_000_000)], h);
+    assert.equal(before.summary.reconciliation.walksAfterLastReading, 0);
+  });
+
   it('a capture without counted events is unchanged', () => {
     const a = analyze([...missReadings(0), recorded, ...missReadings(1_000_000)], h);
     assert.deepEqual(a.summary.rules[0]?.counted, []);

@@ -135,6 +135,22 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.equal(p.text.match(/^ {2}@ls_w\[tid\] = \(nsecs/gm)?.length, 1, 'one update of the window state at entry');
     assert.ok(p.text.includes('@ls_o[tid, $i] = (nsecs, (uint64)0, (uint64)2, $link);'), 'an op as codes: acquire (0) through mutex_lock_interruptible (2)');
     assert.ok(p.text.includes('@ls_o[tid, $i] = (nsecs, (uint64)3, (uint64)0, $link);'), 'release (3)');
+    // A lock operation in a window: one lookup of the state (the test and the work share it) and
+    // two updates (the op, the state); the acquire waiting for its return is a bit of the state.
+    const lockProbe = (name: string): string => {
+      const at = p.text.indexOf(`\n${name}\n{\n`);
+      assert.ok(at >= 0, name);
+      return p.text.slice(at, p.text.indexOf('\n}\n', at));
+    };
+    for (const name of ['kprobe:mutex_lock', 'kretprobe:mutex_lock', 'kprobe:mutex_unlock']) {
+      const body = lockProbe(name);
+      assert.equal(body.match(/= @ls_w\[tid\];/g)?.length, 1, `${name}: one lookup`);
+      assert.equal(body.match(/@ls_\w+\[[^\]]*\] = \(/g)?.length, 2, `${name}: two updates`);
+      assert.ok(!body.includes('delete('), `${name}: no delete`);
+    }
+    assert.ok(lockProbe('kprobe:mutex_lock').includes('| 65536, $w.6, $w.7);'), 'the acquire sets the waiting bit');
+    assert.ok(lockProbe('kretprobe:mutex_lock').includes('if (($w.5 & 65536) != 0) {'), 'its return looks for it');
+    assert.ok(!p.text.includes('@ls_acq'));
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_op')).length, 1, 'one printf for every kind of op');
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_summary')).length, 1, 'one summary printf, held= as a code');
     assert.ok(p.text.includes('if ($lr != 0 && nsecs - $lr < 1000000000) {'), 'a routine window recorded at most every second per kind, ring and CPU; the others counted');
@@ -271,7 +287,7 @@ describe('bpftrace programs for the lab kernels', async () => {
     const modern = program({ plan, version: bt.version });
     assert.ok(modern.attachPoints.includes('fentry:io_wq_free_work') && modern.attachPoints.includes('fexit:mutex_lock'));
     assert.ok(modern.text.includes('(uint64)args.work - (uint64)offsetof(struct io_kiocb, work)'));
-    assert.ok(modern.text.includes('(uint64)args.lock == @ls_w[tid].2'));
+    assert.ok(modern.text.includes('if ((uint64)args.lock == $w.2) {'));
     // fexit's retval is a typed pointer to the verifier: it goes through a map to become a number.
     assert.ok(modern.text.includes('@ls_rv[tid] = (uint64)retval;\n    $rv = @ls_rv[tid];\n    delete(@ls_rv[tid]);'));
     const old = program({ plan, version: { major: 0, minor: 17, patch: 0, text: 'v0.17.0' } });
