@@ -9,8 +9,11 @@
 # fd, type (2 kprobe, 5 tracepoint, 7 perf event), verified instructions, runs per chain, ns per
 # run and µs per chain, then the total per chain. Under bpftrace 0.27 a function's kprobe and
 # kretprobe are one program (it runs twice per call), and identical probe bodies share one.
-# Single runs vary (emulation): run each program twice or more, interleaved.
-# Example: bash bench/overhead/per-program.sh sid build/plans/debian-sid-7.2.bt bench/overhead/minimal-sid.bt
+# On the host's clock single runs vary up to 3x (single-threaded emulation of two CPUs: a run's
+# time takes in whatever the other CPU did meanwhile); in a guest whose clock counts instructions
+# (LOCKSCOPE_LAB_ICOUNT=1 LOCKSCOPE_LAB_CPUS=1 test/lab/boot.sh 6.1, or =1 alone for sid) they
+# repeat within a few percent, and ns are instructions run (2 ns each at shift 1).
+# Example: bash bench/overhead/per-program.sh sid build/plans/debian-sid-7.2.bt bench/overhead/verdict-sid.bt
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 die() { echo "bench/overhead/per-program.sh: error: $*" >&2; exit 1; }

@@ -14,7 +14,11 @@
 #   slowdown(config) = median chains/s with no probes / median chains/s under config
 #   added-cost ratio = (slowdown(lockscope) - 1) / (slowdown(minimal) - 1)   goal: <= 1.2
 #
-# Throughput under emulation varies 2x from run to run whatever the probes, so each probed run
+# A guest this bench boots counts time in instructions (QEMU -icount, LSOV_ICOUNT=N: 2^N ns per
+# instruction, default 1; LSOV_ICOUNT= for the host's clock): the figures then repeat within 1%
+# from run to run, where on the host's clock they vary 2x. Debian's 6.1 hangs bringing up a
+# second CPU under -icount, so that guest gets one CPU (the plan and both baselines alike).
+# Throughput on the host's clock varies 2x from run to run whatever the probes, so each probed run
 # also measures what the programs themselves cost, in the guest, over exactly the workload's run
 # (guest-trial.sh): the BPF programs' run time (kernel.bpf_stats_enabled, per program fd) and
 # bpftrace's CPU time, per chain. Their ratio, lockscope over minimal, is an upper bound on the
@@ -37,6 +41,7 @@ say() { printf '[bench:overhead %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { echo "bench/overhead/run.sh: error: $*" >&2; exit 1; }
 
 KERNELS=6.1 ROUNDS=3 DURATION=5 CHAIN=4 BUILD=1
+ICOUNT=${LSOV_ICOUNT-1} # the guest clock of a guest this bench boots: 2^N ns per instruction ('' for real time)
 EXTRA=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -107,11 +112,13 @@ IFS=, read -r -a KLIST <<<"$KERNELS"
 for K in "${KLIST[@]}"; do
   case $K in 6.1 | sid) ;; *) die "unknown lab kernel '$K' (6.1 or sid)" ;; esac
   MIN="bench/overhead/minimal-$K.bt"
+  VERDICT="bench/overhead/verdict-$K.bt"
   PLAN="$(plan_for "$K")"
   [[ -f "$MIN" ]] || die "no $MIN"
+  [[ -f "$VERDICT" ]] || die "no $VERDICT"
   [[ -n "$PLAN" && -f "$PLAN" ]] || die "no plan for $K in build/plans: node build/scripts/print-plans.js"
-  CONFIGS=(none minimal lockscope)
-  declare -A PROG=([none]=- [minimal]="$MIN" [lockscope]="$PLAN")
+  CONFIGS=(none minimal verdict lockscope)
+  declare -A PROG=([none]=- [minimal]="$MIN" [verdict]="$VERDICT" [lockscope]="$PLAN")
   for e in "${EXTRA[@]}"; do
     n=${e%%=*} f=${e#*=}
     f=${f//%k/$K}
@@ -122,9 +129,18 @@ for K in "${KLIST[@]}"; do
   done
 
   if ! vm_running "$K"; then
-    say "lab $K is not running: booting it (it is stopped again at the end)"
-    test/lab/boot.sh "$K" >&2
+    say "lab $K is not running: booting it with its clock counting instructions (LOCKSCOPE_LAB_ICOUNT=$ICOUNT; it is stopped again at the end)"
+    # Debian's 6.1 hangs bringing up its second CPU with an instruction-counting clock: one CPU.
+    cpus=2
+    [[ "$K" != 6.1 || -z "$ICOUNT" ]] || cpus=1
+    LOCKSCOPE_LAB_ICOUNT=$ICOUNT LOCKSCOPE_LAB_CPUS=$cpus test/lab/boot.sh "$K" >&2
     BOOTED="$BOOTED $K"
+  fi
+  CLOCK=real
+  if tr '\0' ' ' <"/proc/$(tr -dc '0-9' <"$LAB_CACHE/run/$K.pid")/cmdline" | grep -q -- '-icount shift='; then
+    CLOCK=icount
+  else
+    say "warning: lab $K runs on the host's clock (booted without LOCKSCOPE_LAB_ICOUNT): every figure varies up to 2x from run to run; stop it (test/lab/stop.sh $K) and let this bench boot it"
   fi
   DIR="/tmp/lsov-$(hostname -s)-$$-$RANDOM"
   CUR_K=$K CUR_DIR=$DIR
@@ -135,6 +151,7 @@ for K in "${KLIST[@]}"; do
     [[ ${PROG[$c]} == - ]] || scp -q -F "$SSHCFG" "${PROG[$c]}" "lab-$K:$DIR/$c.bt"
   done
   INFO=$(ssh -F "$SSHCFG" "lab-$K" 'echo "$(uname -r) $(bpftrace --version | sed "s/^bpftrace //")"' </dev/null)
+  NCPU=$(ssh -F "$SSHCFG" "lab-$K" nproc </dev/null)
   say "lab $K: kernel ${INFO% *}, bpftrace ${INFO#* }; $ROUNDS rounds x ${#CONFIGS[@]} configs x ${DURATION}s of linkstorm --chain $CHAIN (guest dir $DIR)"
 
   RAW="build/bench/overhead-$K.runs.tsv"
@@ -167,6 +184,6 @@ for K in "${KLIST[@]}"; do
   for c in "${CONFIGS[@]}"; do progs+="$c=${PROG[$c]};"; done
   node bench/overhead/summarize.mjs "$RAW" "build/bench/overhead-$K.json" \
     "kernel=$K" "release=${INFO% *}" "bpftrace=${INFO#* }" "rounds=$ROUNDS" \
-    "duration_s=$DURATION" "chain=$CHAIN" "programs=$progs"
+    "duration_s=$DURATION" "chain=$CHAIN" "clock=$CLOCK" "cpus=$NCPU" "programs=$progs"
   unset PROG
 done

@@ -8,6 +8,16 @@
 # Env:   LOCKSCOPE_LAB_BOOT_TIMEOUT  seconds to wait for SSH (default 600)
 #        LOCKSCOPE_LAB_VM_LIFETIME   QEMU runs under `timeout` this long at most (default 7200)
 #        LOCKSCOPE_LAB_MEM           guest memory (default 3G)
+#        LOCKSCOPE_LAB_ICOUNT        N: the guest's clock counts instructions, 2^N ns each
+#                                    (QEMU -icount shift=N,sleep=on; unset: real time). For the
+#                                    overhead bench: what a busy program costs becomes
+#                                    instructions run, the same from run to run, not host time
+#                                    that varies 2x. (sleep=on: an idle guest's clock runs at
+#                                    the host's pace; with sleep=off it jumps ahead, and SSH
+#                                    connections to a one-CPU guest failed half the time.)
+#                                    (Debian's 6.1 hangs bringing up its second CPU under it:
+#                                    give it LOCKSCOPE_LAB_CPUS=1.)
+#        LOCKSCOPE_LAB_CPUS          guest CPUs (default 2)
 #
 # The guest has no network: QEMU user networking with restrict=on, and the only way in is the
 # forward 127.0.0.1:PORT -> guest port 22. The serial console goes to run/KERNEL.serial.log.
@@ -26,6 +36,10 @@ need_cmd qemu-system-x86_64 ssh timeout setsid ss
 BOOT_TIMEOUT="${LOCKSCOPE_LAB_BOOT_TIMEOUT:-600}"
 LIFETIME="${LOCKSCOPE_LAB_VM_LIFETIME:-7200}"
 MEM="${LOCKSCOPE_LAB_MEM:-3G}"
+ICOUNT="${LOCKSCOPE_LAB_ICOUNT:-}"
+CPUS="${LOCKSCOPE_LAB_CPUS:-2}"
+[[ "$CPUS" =~ ^[1-8]$ ]] || die "LOCKSCOPE_LAB_CPUS must be from 1 to 8, not '$CPUS'"
+[[ -z "$ICOUNT" || "$ICOUNT" =~ ^[0-9]$ ]] || die "LOCKSCOPE_LAB_ICOUNT must be a shift from 0 to 9 (ns per instruction = 2^N), not '$ICOUNT'"
 
 KDIR="$LAB_KDIR/$K"
 VMLINUZ="$KDIR/vmlinuz"
@@ -68,7 +82,7 @@ else
   QEMU=(
     qemu-system-x86_64
     -name "lockscope-lab-$K"
-    -accel "tcg,thread=single" -cpu max -smp 2 -m "$MEM"
+    -accel "tcg,thread=single" -cpu max -smp "$CPUS" -m "$MEM"
     -display none -monitor none -no-reboot
     -kernel "$VMLINUZ" -initrd "$INITRD"
     -append "console=ttyS0 rdinit=/init panic=-1"
@@ -77,6 +91,7 @@ else
     -serial "file:$SERIAL"
     -pidfile "$PIDFILE"
   )
+  [[ -z "$ICOUNT" ]] || QEMU+=(-icount "shift=$ICOUNT,sleep=on")
   log "booting $K ($RELEASE) on 127.0.0.1:$PORT: ${QEMU[*]}"
   log "serial console: $SERIAL"
   echo "$PORT" >"$LAB_RUN/$K.port"

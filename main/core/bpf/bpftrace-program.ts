@@ -3,14 +3,19 @@
  * templates.generated.ts). Pure: plan + bpftrace version + options in, program text out.
  *
  * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), the
- * lock &ctx->uring_lock, req->link, the linked-out pointer, the held state judged from the owner
- * word, flags and the owner word in ONE per-thread map value (a tuple; small values packed as
- * bits of one word); the mutex probes record only operations of a thread inside a window on that
- * window's lock (each (time, op code, API code, req->link read then)), up to `maxOps`, and follow
- * whether they are the one routine sequence. The return classifies the window by shape (held at
+ * lock &ctx->uring_lock, req->link, the held state judged from the owner word, flags, the owner
+ * word and, where the window hands the next work back through a pointer, that pointer, in ONE
+ * per-thread map value (a tuple; small values packed as bits of one word); the mutex probes
+ * record only operations of a thread inside a window on that window's lock, up to `maxOps`, and
+ * follow whether they are the one routine sequence (acquire and acquired with req->link as at
+ * entry, release with it cleared). A routine operation is kept in the state itself (its time,
+ * and the acquire's API: the rest the sequence implies); any other goes to a map of operations
+ * (time, op code, API code, req->link read then). Every field costs each probe that copies the
+ * state (bpftrace copies map tuples byte by byte), so the state holds only what the return
+ * needs. The return classifies the window by shape (held at
  * entry with no operation; not held with exactly acquire, acquired, release around the walk; not
  * held with no operation; a chain tail; anything else), counts it per ring, CPU and class in one
- * map value (which also holds when the last one was recorded), and prints ONE `window_summary`
+ * map value (when the last one was recorded is a map of its own), and prints ONE `window_summary`
  * line and its `window_op` lines for every window of no routine class and, of the others, the
  * first of each kind on each ring and CPU after every `evidencePeriodMs` (a bounded output rate
  * at any window rate). Contended waits on a tracked lock are counted the same way per ring and
@@ -319,13 +324,17 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
     if (!a0.ok) {
       return a0;
     }
-    let linked = '(uint64)0';
+    // The linked-out pointer is the state's last field, there only where the window hands the
+    // next work back through it: every field costs each probe that copies the state.
+    let linkedField = '';
+    let linkedKeep = '';
     if (w.kind === 'linked_out') {
       const a1 = arg(1);
       if (!a1.ok) {
         return a1;
       }
-      linked = `(uint64)${a1.value}`;
+      linkedField = `, (uint64)${a1.value}`;
+      linkedKeep = ', $w.8';
     }
     const owner = plan.ownerWord;
     if (owner !== undefined && !isOffset(owner.offset)) {
@@ -355,7 +364,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         OFF_FLAGS: offs['io_kiocb.flags'] ?? '',
         FLAGS_TYPE: flagsSize === 4 ? 'uint32' : 'uint64',
         OWNER_READ: ownerRead,
-        LINKED_FROM_ARGS: linked,
+        LINKED_FIELD: linkedField,
       }),
     );
     points.push(entryName(w.symbol));
@@ -365,11 +374,12 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
     const opCode = (op: WindowOpKind): string => String(WINDOW_OPS.indexOf(op));
     const apiCode = (api: LockApi): string => String(LOCK_APIS.indexOf(api));
     for (const l of plan.lockApis) {
-      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OP: opCode('acquire'), API: apiCode(l.api), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_acquire', { PROBE: entryName(l.symbol), LOCK_ARG: lockArg, LINKED_KEEP: linkedKeep, MAX_OPS: String(o.maxOps), OP: opCode('acquire'), API: apiCode(l.api), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
       parts.push(
         fill(s, 'lock_acquired', {
           PROBE: returnName(l.symbol),
           SUCCESS: successExpr(l),
+          LINKED_KEEP: linkedKeep,
           MAX_OPS: String(o.maxOps),
           OP: opCode('acquired'),
           OP_FAILED: opCode('acquire_failed'),
@@ -380,7 +390,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       points.push(entryName(l.symbol), returnName(l.symbol));
     }
     if (plan.unlockSymbol !== undefined) {
-      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, MAX_OPS: String(o.maxOps), OP: opCode('release'), API: apiCode('mutex_lock'), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
+      parts.push(fill(s, 'lock_release', { PROBE: entryName(plan.unlockSymbol), LOCK_ARG: lockArg, LINKED_KEEP: linkedKeep, MAX_OPS: String(o.maxOps), OP: opCode('release'), API: apiCode('mutex_lock'), OFF_LINK: offs['io_kiocb.link'] ?? '' }));
       points.push(entryName(plan.unlockSymbol));
     }
     const workOff = offs['io_kiocb.work'] ?? '';
@@ -392,7 +402,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       w.kind === 'returns_next_req'
         ? [...rawReturn, '    $next = $rv;'].join('\n')
         : [
-            ...(w.kind === 'linked_out' ? ['    $nw = *(uint64 *)($w.4);'] : [...rawReturn, '    $nw = $rv;']),
+            ...(w.kind === 'linked_out' ? ['    $nw = *(uint64 *)($w.8);'] : [...rawReturn, '    $nw = $rv;']),
             '    $next = (uint64)0;',
             '    if ($nw != 0) {',
             `      $next = $nw - ${workOff};`,
@@ -404,6 +414,12 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         NEXT_FROM_RETURN: nextFrom,
         SUMMARY: fill(s, 'summary_printf', { SITE: w.site, OFF_URING_LOCK: offs['io_ring_ctx.uring_lock'] ?? '' }),
         OP_PRINTF: fill(s, 'op_printf', {}),
+        ROUTINE_OP_PRINTF: fill(s, 'routine_op_printf', {
+          OP_ACQUIRE: opCode('acquire'),
+          OP_ACQUIRED: opCode('acquired'),
+          OP_RELEASE: opCode('release'),
+          API_RELEASE: apiCode('mutex_lock'),
+        }),
         EVIDENCE_PERIOD_NS: String(o.evidencePeriodMs * 1_000_000),
         MAX_OPS: String(o.maxOps),
         MAX_CPUS: String(o.maxCpus),
