@@ -111,6 +111,9 @@ describe('registerIpc', () => {
     ['getWalk', 'walk 0', [{ captureId: 'c1', index: 0 }]],
     ['saveTarget', 'shell characters in an address', [{ address: 'host; rm -rf /', label: 'x' }]],
     ['startSession', 'a workload that is not linkstorm', [{ targetId: 't1', durationS: 5, workload: 'bash -c evil' }]],
+    ['startSession', 'an evidence period that is not whole', [{ targetId: 't1', durationS: 5, evidencePeriodMs: 1.5 }]],
+    ['startSession', 'an evidence period over a minute', [{ targetId: 't1', durationS: 5, evidencePeriodMs: 60_001 }]],
+    ['startSession', 'a negative evidence period', [{ targetId: 't1', durationS: 5, evidencePeriodMs: -1 }]],
     ['openCaptureBytes', 'a name with a directory', [{ name: '../x.lscap', base64: '' }]],
   ];
   for (const [method, what, args] of badPayloads) {

@@ -71,6 +71,18 @@ describe('Targets and Live session (browser, this host)', () => {
     await screenshot(ui.page, 'preflight-plan');
     const blocked = ui.page.locator('[data-testid=session-blocked]');
     assert.equal(await blocked.count(), 0, `the session form is blocked: ${(await blocked.count()) > 0 ? await blocked.innerText() : ''}`);
+    // The evidence period: 1000 ms unless changed; whole milliseconds from 0 to 60,000.
+    const evidence = ui.page.locator('input[name=evidence]');
+    assert.equal(await evidence.inputValue(), '1000');
+    for (const bad of ['60001', '1.5', 'x', '']) {
+      await evidence.fill(bad);
+      assert.match(await blocked.innerText(), /evidence period in whole milliseconds, from 0 \(every window recorded\) to 60,000/, bad);
+      assert.ok(await ui.page.locator('[data-testid=start-session]').isDisabled(), bad);
+    }
+    await evidence.fill('250');
+    assert.equal(await blocked.count(), 0);
+    await ui.page.locator('[data-testid=session-form]').scrollIntoViewIfNeeded();
+    await screenshot(ui.page, 'session-form');
   });
 
   it('a live session on local: counters move, it finishes, its capture opens', async () => {

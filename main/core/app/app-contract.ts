@@ -326,6 +326,13 @@ export interface SessionStart {
   readonly durationS: number;
   /** A linkstorm spec (`linkstorm:chain=4,inflight=2`) or undefined for none. */
   readonly workload: string | undefined;
+  /**
+   * How often a routine window of each shape is recorded in full per ring and CPU, in ms (the
+   * rest are counted in the kernel; unusual windows always are recorded): 0 records every window
+   * (the most evidence, the most overhead). Absent: the program's default, 1000 (`trace
+   * --evidence-period`).
+   */
+  readonly evidencePeriodMs?: number | undefined;
 }
 
 /** Every request the renderer may make: method → (argument) → result. */

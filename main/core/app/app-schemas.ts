@@ -56,6 +56,7 @@ export const APP_SCHEMAS = {
       targetId: id,
       durationS: z.number().int().min(1).max(24 * 3600),
       workload: z.string().max(256).regex(/^linkstorm(:[a-z0-9=,-]*)?$/, 'a workload is linkstorm or linkstorm:key=value,…').optional(),
+      evidencePeriodMs: z.number().int('the evidence period is a whole number of milliseconds').min(0).max(60_000, 'the evidence period is at most 60,000 ms').optional(),
     })
     .strict(),
   stopSession: z.object({ sessionId: id }).strict(),

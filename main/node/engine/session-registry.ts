@@ -82,6 +82,7 @@ export class SessionRegistry {
         missIntervalMs: 100,
         binDir: this.o.targets.binDir,
         lifecycle: false,
+        ...(a.evidencePeriodMs === undefined ? {} : { evidencePeriodMs: a.evidencePeriodMs }),
       },
       emit: this.o.emit,
       ended: (s) => this.ended(s),

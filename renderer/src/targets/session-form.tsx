@@ -1,4 +1,4 @@
-/** Starting a session on a target: its duration and workload. Disabled, with the reason, when it cannot start. */
+/** Starting a session on a target: its duration, workload and evidence period. Disabled, with the reason, when it cannot start. */
 import { useState } from 'preact/hooks';
 import type { AppError, SessionInfo, TargetEntry } from '../../../main/core/app/app-contract.js';
 import { api } from '../bridge.js';
@@ -15,16 +15,22 @@ export function SessionForm(p: {
   const [kind, setKind] = useState<'none' | 'linkstorm'>('linkstorm');
   const [chain, setChain] = useState('4');
   const [inflight, setInflight] = useState('2');
+  const [evidence, setEvidence] = useState('1000');
   const [starting, setStarting] = useState(false);
   const seconds = Number(duration);
   const badDuration = !Number.isInteger(seconds) || seconds < 1 || seconds > 86_400 ? 'give a duration in whole seconds, from 1 to 86,400' : undefined;
   const badField = (v: string, max: number): boolean => v.trim() !== '' && (!/^[0-9]+$/.test(v.trim()) || Number(v) < 1 || Number(v) > max);
   const badWorkload = kind === 'linkstorm' && (badField(chain, 9999) || badField(inflight, 999_999)) ? 'chain and in-flight are whole numbers (or empty for linkstorm’s defaults)' : undefined;
-  const why = p.blocked ?? badDuration ?? badWorkload;
+  const evidenceMs = Number(evidence.trim());
+  const badEvidence =
+    evidence.trim() === '' || !/^[0-9]+$/.test(evidence.trim()) || evidenceMs > 60_000
+      ? 'give the evidence period in whole milliseconds, from 0 (every window recorded) to 60,000'
+      : undefined;
+  const why = p.blocked ?? badDuration ?? badWorkload ?? badEvidence;
 
   const start = async (): Promise<void> => {
     setStarting(true);
-    const r = await api.startSession({ targetId: p.target.id, durationS: seconds, workload: workloadSpec(kind, chain, inflight) });
+    const r = await api.startSession({ targetId: p.target.id, durationS: seconds, workload: workloadSpec(kind, chain, inflight), evidencePeriodMs: evidenceMs });
     setStarting(false);
     if (r.ok) {
       p.onStarted(r.value);
@@ -67,9 +73,14 @@ export function SessionForm(p: {
             </label>
           </>
         ) : null}
+        <label title="Every window is counted in the kernel. The first routine window of each shape, per ring and CPU, in each period is also recorded in full; unusual windows always are. 0 records every window: the most evidence, and the most overhead.">
+          Evidence every (ms)
+          <input name="evidence" inputMode="numeric" value={evidence} onInput={(e) => { setEvidence(e.currentTarget.value); }} />
+        </label>
       </div>
       <p class="hint">
-        The session checks the target again before it attaches anything, and stops there if a check fails. Its capture is written as events arrive.
+        The session checks the target again before it attaches anything, and stops there if a check fails. Its capture is written as events arrive. Every
+        window is counted in the kernel; routine ones are recorded in full once per evidence period (per shape, ring and CPU), unusual ones always.
       </p>
       {why === undefined ? null : (
         <p class="form-problem" data-testid="session-blocked">

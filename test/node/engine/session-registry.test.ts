@@ -67,7 +67,9 @@ describe('SessionRegistry (scripted 6.1 target)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function build(tracer: FakeProcess): { sessions: SessionRegistry; captures: CaptureRegistry; events: SessionInfo[] } {
+  function build(tracer: FakeProcess): { sessions: SessionRegistry; captures: CaptureRegistry; events: SessionInfo[]; written: string[] } {
+    // What the session wrote to the target (the program among it).
+    const written: string[] = [];
     const state = mkdtempSync(join(dir, 'state-'));
     const helpers = mkdtempSync(join(dir, 'bin-'));
     writeFileSync(join(helpers, 'lockscope-misses'), 'stand-in');
@@ -79,14 +81,23 @@ describe('SessionRegistry (scripted 6.1 target)', () => {
         fakeMachine('debian-6.1', {
           name: address,
           files: { '/sys/kernel/btf/vmlinux': btf },
-          exec: { 'getconf _NPROCESSORS_CONF': { stdout: '2\n' }, 'mktemp -d /tmp/lockscope.XXXXXXXX': { stdout: '/tmp/lockscope.AbCd1234\n' }, [ANY]: { stdout: '' } },
+          exec: {
+            'getconf _NPROCESSORS_CONF': { stdout: '2\n' },
+            'mktemp -d /tmp/lockscope.XXXXXXXX': { stdout: '/tmp/lockscope.AbCd1234\n' },
+            [ANY]: (_argv, o) => {
+              if (o.input !== undefined) {
+                written.push(new TextDecoder().decode(o.input));
+              }
+              return { stdout: '' };
+            },
+          },
           spawn: { [ANY]: tracer },
         }),
     });
     const captures = new CaptureRegistry(RULES, () => undefined);
     const events: SessionInfo[] = [];
     const sessions = new SessionRegistry({ targets, captures, rules: RULES, capturesDir: join(state, 'captures'), emit: (s) => events.push(s) });
-    return { sessions, captures, events };
+    return { sessions, captures, events, written };
   }
 
   async function ended(events: SessionInfo[], id: string): Promise<SessionInfo> {
@@ -160,6 +171,20 @@ describe('SessionRegistry (scripted 6.1 target)', () => {
     assert.ok(again.ok);
     await sessions.stopAll();
     assert.ok(sessions.list().every((x) => x.state === 'finished' || x.state === 'failed'));
+  });
+
+  it('the evidence period asked for goes into the program: 250 ms, or the default 1 s when none is given', async () => {
+    const stderr = ['LSPID 777', 'LSATTACHED', SOURCES_61, reading(500_000, 0), reading(40_000_000, 0)].join('\n');
+    const program = async (evidencePeriodMs: number | undefined): Promise<string> => {
+      const { sessions, events, written } = build({ stdout: await bpftraceOutput(10), stderr: `${stderr}\n`, code: 0 });
+      const s = value(await sessions.start({ targetId: 'local', durationS: 5, workload: undefined, ...(evidencePeriodMs === undefined ? {} : { evidencePeriodMs }) }));
+      await ended(events, s.id);
+      const text = written.find((w) => w.includes('kprobe:io_wq_put_work'));
+      assert.ok(text !== undefined, 'the program was written to the target');
+      return text;
+    };
+    assert.match(await program(250), /\$dur - \$lr < 250000000\)/);
+    assert.match(await program(undefined), /\$dur - \$lr < 1000000000\)/);
   });
 
   it('a session whose bpftrace never attaches fails with what it said', async () => {
