@@ -15,9 +15,9 @@
 #   added-cost ratio = (slowdown(lockscope) - 1) / (slowdown(minimal) - 1)   goal: <= 1.2
 #
 # A guest this bench boots counts time in instructions (QEMU -icount, LSOV_ICOUNT=N: 2^N ns per
-# instruction, default 1; LSOV_ICOUNT= for the host's clock): the figures then repeat within 1%
-# from run to run, where on the host's clock they vary 2x. Debian's 6.1 hangs bringing up a
-# second CPU under -icount, so that guest gets one CPU (the plan and both baselines alike).
+# instruction, default 1; LSOV_ICOUNT= for the host's clock): the figures then repeat within
+# about 2% from run to run, where on the host's clock they vary 2x. Debian's 6.1 hangs bringing
+# up a second CPU under -icount, so that guest gets one CPU (the plan and both baselines alike).
 # Throughput on the host's clock varies 2x from run to run whatever the probes, so each probed run
 # also measures what the programs themselves cost, in the guest, over exactly the workload's run
 # (guest-trial.sh): the BPF programs' run time (kernel.bpf_stats_enabled, per program fd) and
@@ -82,12 +82,15 @@ plan_for() {
   esac
 }
 
-vm_running() { # the lab's own check (test/lab/lib.sh vm_pid): pid file names a live QEMU
-  local pf="$LAB_CACHE/run/$1.pid" pid
+vm_cmdline() { # the running guest's QEMU command line; fails when none runs (test/lab/lib.sh vm_pid)
+  local pf="$LAB_CACHE/run/$1.pid" pid cmd
   [[ -f "$pf" ]] || return 1
   pid="$(tr -dc '0-9' <"$pf")"
-  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$pf"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+  [[ "$cmd" == *"$pf"* ]] && echo "$cmd"
 }
+vm_running() { vm_cmdline "$1" >/dev/null; }
 
 # State for the cleanup trap: the guest and directory in use, and whether we booted it.
 CUR_K="" CUR_DIR="" BOOTED=""
@@ -137,7 +140,7 @@ for K in "${KLIST[@]}"; do
     BOOTED="$BOOTED $K"
   fi
   CLOCK=real
-  if tr '\0' ' ' <"/proc/$(tr -dc '0-9' <"$LAB_CACHE/run/$K.pid")/cmdline" | grep -q -- '-icount shift='; then
+  if [[ "$(vm_cmdline "$K")" == *"-icount shift="* ]]; then
     CLOCK=icount
   else
     say "warning: lab $K runs on the host's clock (booted without LOCKSCOPE_LAB_ICOUNT): every figure varies up to 2x from run to run; stop it (test/lab/stop.sh $K) and let this bench boot it"

@@ -23,7 +23,7 @@ export function SessionForm(p: {
   const badWorkload = kind === 'linkstorm' && (badField(chain, 9999) || badField(inflight, 999_999)) ? 'chain and in-flight are whole numbers (or empty for linkstorm’s defaults)' : undefined;
   const evidenceMs = Number(evidence.trim());
   const badEvidence =
-    evidence.trim() === '' || !/^[0-9]+$/.test(evidence.trim()) || evidenceMs > 60_000
+    !/^[0-9]+$/.test(evidence.trim()) || evidenceMs > 60_000
       ? 'give the evidence period in whole milliseconds, from 0 (every window recorded) to 60,000'
       : undefined;
   const why = p.blocked ?? badDuration ?? badWorkload ?? badEvidence;
