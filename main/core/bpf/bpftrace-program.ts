@@ -334,7 +334,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
         return a1;
       }
       linkedField = `, (uint64)${a1.value}`;
-      linkedKeep = ', $w.8';
+      linkedKeep = ', $w.7';
     }
     const owner = plan.ownerWord;
     if (owner !== undefined && !isOffset(owner.offset)) {
@@ -402,7 +402,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
       w.kind === 'returns_next_req'
         ? [...rawReturn, '    $next = $rv;'].join('\n')
         : [
-            ...(w.kind === 'linked_out' ? ['    $nw = *(uint64 *)($w.8);'] : [...rawReturn, '    $nw = $rv;']),
+            ...(w.kind === 'linked_out' ? ['    $nw = *(uint64 *)($w.7);'] : [...rawReturn, '    $nw = $rv;']),
             '    $next = (uint64)0;',
             '    if ($nw != 0) {',
             `      $next = $nw - ${workOff};`,

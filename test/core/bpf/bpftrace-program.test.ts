@@ -130,8 +130,14 @@ describe('bpftrace programs for the lab kernels', async () => {
     ]);
     assert.ok(!p.text.includes('offsetof'));
     assert.ok(p.text.includes('$req = (uint64)arg0 - 200;'));
-    assert.ok(p.text.includes('@ls_w[tid] = (nsecs, $req, $lock, $link, $held, (uint64)*(uint32 *)($req + 68), $owner, (uint64)0, (uint64)arg1);'), 'the linked pointer is saved at entry (the last field, .8)');
-    assert.ok(p.text.includes('$nw = *(uint64 *)($w.8);'), 'and read through at return');
+    assert.ok(p.text.includes('@ls_w[tid] = (nsecs, $req, $lock, $link, $held, (uint64)*(uint32 *)($req + 68), (uint64)0, (uint64)arg1);'), 'the linked pointer is saved at entry (the last field, .7); the owner word is not a field');
+    assert.ok(p.text.includes('$nw = *(uint64 *)($w.7);'), 'and read through at return');
+    // The owner word: its flag bits in the state's bits 23-25; another task's word in @ls_ow
+    // (bit 26), written only then and deleted at return only then.
+    assert.ok(p.text.includes('$held = $held | (($owner & 7) << 23);\n  if ($owner != 0 && ($held & 3) == 2) {\n    @ls_ow[tid] = $owner;\n    $held = $held | 0x4000000;\n  }'), 'another owner kept aside');
+    assert.ok(p.text.includes('(($s >> 26) & 1) != 0 ? @ls_ow[tid] : (($s & 3) == 1 ? ((uint64)curtask | (($s >> 23) & 7)) : (uint64)0)'), 'owner= at return: the kept word, this task with its flag bits, or 0');
+    assert.ok(p.text.includes('if ((($s >> 26) & 1) != 0) {\n      delete(@ls_ow[tid]);\n    }'), 'the kept word goes with the window');
+    assert.ok(p.text.includes('clear(@ls_ow);'));
     assert.equal(p.text.match(/^ {2}@ls_w\[tid\] = \(nsecs/gm)?.length, 1, 'one update of the window state at entry');
     assert.ok(p.text.includes('@ls_o[tid, $i] = ($w.0 + $d, (uint64)0, (uint64)2, $link);'), 'an op off the routine as codes: acquire (0) through mutex_lock_interruptible (2)');
     assert.ok(p.text.includes('@ls_o[tid, $i] = ($w.0 + $d, (uint64)3, (uint64)0, $link);'), 'release (3)');
@@ -154,8 +160,8 @@ describe('bpftrace programs for the lab kernels', async () => {
       assert.deepEqual(updates(body.slice(split)), ['@ls_o[tid, $i] = (', '@ls_w[tid] = ('], `${name}: one off the routine, two (the op, the state)`);
       assert.ok(!body.includes('delete('), `${name}: no delete`);
     }
-    assert.ok(lockProbe('kprobe:mutex_lock').includes('$s + (uint64)200708 + ((uint64)0 << 19), $w.5, $w.6, $d << 32, $w.8);'), 'the routine acquire keeps its API and time, sets the waiting bit');
-    assert.ok(lockProbe('kprobe:mutex_lock').includes('| 65536, $w.5, $w.6, $w.7, $w.8);'), 'one off the routine sets it too');
+    assert.ok(lockProbe('kprobe:mutex_lock').includes('$s + (uint64)200708 + ((uint64)0 << 19), $w.5, $d << 32, $w.7);'), 'the routine acquire keeps its API and time, sets the waiting bit');
+    assert.ok(lockProbe('kprobe:mutex_lock').includes('| 65536, $w.5, $w.6, $w.7);'), 'one off the routine sets it too');
     assert.ok(lockProbe('kretprobe:mutex_lock').includes('if (($w.4 & 65536) != 0) {'), 'its return looks for it');
     assert.ok(lockProbe('kretprobe:mutex_lock').includes('(($s >> 19) & 15) == 0 &&'), 'a routine acquired returns from the routine acquire\'s API');
     assert.ok(!p.text.includes('@ls_acq'));
@@ -165,7 +171,10 @@ describe('bpftrace programs for the lab kernels', async () => {
     const ret = lockProbe('kretprobe:io_wq_put_work');
     assert.ok(/if \(\$i < \$p\) \{[^]*\} else \{[^]*delete\(@ls_o\[tid, \$i\]\);/.test(ret), 'the ops in @ls_o (and their deletes) come after the routine ones');
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 window_summary')).length, 1, 'one summary printf, held= as a code');
-    assert.ok(p.text.includes('if ($lr != 0 && $w.0 + $dur - $lr < 1000000000) {'), 'a routine window recorded at most every second per kind, ring and CPU; the others counted');
+    assert.ok(p.text.includes('if ($cls != 0 && $k.5 != 0 && $w.0 + $dur - $k.5 < 1000000000) {'), 'a routine window recorded at most every second per kind, ring and CPU; the others counted');
+    assert.equal(ret.match(/@ls_k\[[^\]]*\] = \(/g)?.length, 1, 'the counts and the last record time: one update');
+    assert.equal(ret.match(/= @ls_k\[/g)?.length, 1, 'and one lookup');
+    assert.ok(!p.text.includes('@ls_lr'));
     assert.equal(printfFormats(p.text).filter((f) => f.startsWith('LS1 counted')).length, 2, 'counted lines every second and at END');
     assert.ok(!printfFormats(p.text).some((f) => f.startsWith('LS1 totals')), "the totals are the reader's sums of the counted lines");
     assert.ok(!/@ls_\w+\[[^\]]*\] = "/.test(p.text), 'no string stored in a map');
@@ -182,8 +191,8 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.ok(p.text.includes('(uint64)offsetof(struct io_kiocb, work)'));
     assert.ok(p.text.includes('$ctx + 64;'), 'uring_lock (inside an anonymous struct) as the BTF constant');
     assert.ok(p.text.includes('$rv = (uint64)retval;\n    $nw = $rv;'), 'kretprobe: the return value as it is');
-    assert.ok(p.text.includes('$owner, (uint64)0);\n}'), 'the state has no linked-out field where the window returns the next work');
-    assert.ok(!p.text.includes('$w.8'));
+    assert.ok(p.text.includes('flags)), (uint64)0);\n}'), 'the state has no linked-out field where the window returns the next work');
+    assert.ok(!p.text.includes('$w.7'));
     assert.ok(p.text.includes('(uint64)args.ctx'));
     assert.ok(!p.text.includes('args->'));
   });
@@ -280,7 +289,7 @@ describe('bpftrace programs for the lab kernels', async () => {
     assert.equal(bad(generateProgram(k61.plan, k61.version, { maxCpus: 64 })), 'bad_option');
     assert.equal(bad(generateProgram(k61.plan, k61.version, { evidencePeriodMs: -1 })), 'bad_option');
     assert.equal(bad(generateProgram(k61.plan, k61.version, { evidencePeriodMs: 60_001 })), 'bad_option');
-    assert.ok(program(k61, { evidencePeriodMs: 0 }).text.includes('$w.0 + $dur - $lr < 0)'), 'every window recorded: nothing is ever less than 0 ns after the last');
+    assert.ok(program(k61, { evidencePeriodMs: 0 }).text.includes('$w.0 + $dur - $k.5 < 0)'), 'every window recorded: nothing is ever less than 0 ns after the last');
     const layout = k61.plan.layout;
     assert.ok(layout !== undefined);
     const nan: ProbePlan = { ...k61.plan, layout: { ...layout, offsets: { ...layout.offsets, 'io_kiocb.link': { member: 'io_kiocb.link', offset: 184.5, size: 8 } } } };

@@ -183,8 +183,8 @@ describe('SessionRegistry (scripted 6.1 target)', () => {
       assert.ok(text !== undefined, 'the program was written to the target');
       return text;
     };
-    assert.match(await program(250), /\$dur - \$lr < 250000000\)/);
-    assert.match(await program(undefined), /\$dur - \$lr < 1000000000\)/);
+    assert.match(await program(250), /\$dur - \$k\.5 < 250000000\)/);
+    assert.match(await program(undefined), /\$dur - \$k\.5 < 1000000000\)/);
   });
 
   it('a session whose bpftrace never attaches fails with what it said', async () => {
