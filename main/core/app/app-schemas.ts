@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { AppArgs, AppError, AppMethod } from './app-contract.js';
+import { MAX_EVIDENCE_PERIOD_MS } from '../bpf/evidence-period.js';
 
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'an id is letters, digits and _ . : -');
 const ns = z.number().min(0).max(2 ** 53);
@@ -56,7 +57,7 @@ export const APP_SCHEMAS = {
       targetId: id,
       durationS: z.number().int().min(1).max(24 * 3600),
       workload: z.string().max(256).regex(/^linkstorm(:[a-z0-9=,-]*)?$/, 'a workload is linkstorm or linkstorm:key=value,…').optional(),
-      evidencePeriodMs: z.number().int('the evidence period is a whole number of milliseconds').min(0).max(60_000, 'the evidence period is at most 60,000 ms').optional(),
+      evidencePeriodMs: z.number().int('the evidence period is a whole number of milliseconds').min(0).max(MAX_EVIDENCE_PERIOD_MS, 'the evidence period is at most 60,000 ms').optional(),
     })
     .strict(),
   stopSession: z.object({ sessionId: id }).strict(),

@@ -3,9 +3,10 @@
  * templates.generated.ts). Pure: plan + bpftrace version + options in, program text out.
  *
  * In the kernel, per walk window: the entry records req (work - offset of io_kiocb.work), the
- * lock &ctx->uring_lock, req->link, the held state judged from the owner word, flags, the owner
- * word and, where the window hands the next work back through a pointer, that pointer, in ONE
- * per-thread map value (a tuple; small values packed as bits of one word); the mutex probes
+ * lock &ctx->uring_lock, req->link, the held state judged from the owner word, flags and, where
+ * the window hands the next work back through a pointer, that pointer, in ONE per-thread map
+ * value (a tuple; small values packed as bits of one word, the owner word's flag bits among
+ * them; only another task's owner word is kept aside, in a map of its own); the mutex probes
  * record only operations of a thread inside a window on that window's lock, up to `maxOps`, and
  * follow whether they are the one routine sequence (acquire and acquired with req->link as at
  * entry, release with it cleared). A routine operation is kept in the state itself (its time,
@@ -15,7 +16,7 @@
  * needs. The return classifies the window by shape (held at
  * entry with no operation; not held with exactly acquire, acquired, release around the walk; not
  * held with no operation; a chain tail; anything else), counts it per ring, CPU and class in one
- * map value (when the last one was recorded is a map of its own), and prints ONE `window_summary`
+ * map value (which also holds when the last one was recorded), and prints ONE `window_summary`
  * line and its `window_op` lines for every window of no routine class and, of the others, the
  * first of each kind on each ring and CPU after every `evidencePeriodMs` (a bounded output rate
  * at any window rate). Contended waits on a tracked lock are counted the same way per ring and
@@ -48,6 +49,7 @@ import { MAX_WINDOW_OPS } from '../capture/event-codec.js';
 import type { LockApi, WindowOpKind } from '../capture/events.js';
 import { LOCK_APIS, WINDOW_OPS } from '../capture/events.js';
 import type { ProbeSite } from '../capture/header.js';
+import { DEFAULT_EVIDENCE_PERIOD_MS, MAX_EVIDENCE_PERIOD_MS } from './evidence-period.js';
 import type { LayoutMember } from '../plan/kernel-layout.js';
 import type { LockProbe, ProbePlan } from '../plan/probe-plan.js';
 import type { BpftraceVersion } from '../target/bpftrace-version.js';
@@ -85,13 +87,7 @@ export interface ProgramOptions {
 /** 16,384 pages (64 MiB): an 8 s sid lab run (50,860 windows, 114,435 lock operations) fit whole. */
 export const DEFAULT_OUTPUT_PAGES = 16_384;
 
-/**
- * At most one routine window of a kind per ring and CPU recorded every second: printing a record
- * for every window cost the 6.1 lab's workload 9x what the probes themselves cost, and even one
- * in 100 more than the counting (bench/overhead): each record wakes bpftrace up, about 2 ms of
- * emulated CPU in the lab.
- */
-export const DEFAULT_EVIDENCE_PERIOD_MS = 1000;
+export { DEFAULT_EVIDENCE_PERIOD_MS } from './evidence-period.js';
 
 export const DEFAULT_PROGRAM_OPTIONS: Required<ProgramOptions> = {
   maxOps: 16,
@@ -234,7 +230,7 @@ export function generateProgram(plan: ProbePlan, version: BpftraceVersion, optio
     checkOption('maxCpus', o.maxCpus, 1, 63) ??
     checkOption('ringsPerCpu', o.ringsPerCpu, 1, 16) ??
     checkPowerOfTwo('outputPages', o.outputPages, 64, 65_536) ??
-    checkOption('evidencePeriodMs', o.evidencePeriodMs, 0, 60_000);
+    checkOption('evidencePeriodMs', o.evidencePeriodMs, 0, MAX_EVIDENCE_PERIOD_MS);
   if (bad !== undefined) {
     return err(bad);
   }

@@ -5,6 +5,7 @@
  */
 import { parseWorkloadSpec } from '../../core/session/workload-spec.js';
 import type { WorkloadSpec } from '../../core/session/workload-spec.js';
+import { MAX_EVIDENCE_PERIOD_MS } from '../../core/bpf/evidence-period.js';
 import { parseDurationNs } from '../../core/util/parse-duration.js';
 import { CliError } from '../cli-error.js';
 import { mkdirSync } from 'node:fs';
@@ -49,7 +50,7 @@ export async function traceCommand(a: TraceArgs, io: TraceIo, targetFor: (name: 
   let evidencePeriodMs: number | undefined;
   if (a.evidencePeriod !== undefined) {
     const ns = a.evidencePeriod === '0' ? 0 : parseDurationNs(a.evidencePeriod);
-    if (ns === undefined || ns < 0 || ns > 60e9 || ns % 1e6 !== 0) {
+    if (ns === undefined || ns < 0 || ns > MAX_EVIDENCE_PERIOD_MS * 1e6 || ns % 1e6 !== 0) {
       throw new CliError(
         `--evidence-period ${a.evidencePeriod}: give 0 (record every window: the most evidence, the most overhead) or a whole number of milliseconds up to 60s, like 200ms or 1s`,
       );

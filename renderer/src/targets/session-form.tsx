@@ -1,6 +1,7 @@
 /** Starting a session on a target: its duration, workload and evidence period. Disabled, with the reason, when it cannot start. */
 import { useState } from 'preact/hooks';
 import type { AppError, SessionInfo, TargetEntry } from '../../../main/core/app/app-contract.js';
+import { DEFAULT_EVIDENCE_PERIOD_MS, MAX_EVIDENCE_PERIOD_MS } from '../../../main/core/bpf/evidence-period.js';
 import { api } from '../bridge.js';
 import { workloadSpec } from './session-text.js';
 
@@ -15,7 +16,7 @@ export function SessionForm(p: {
   const [kind, setKind] = useState<'none' | 'linkstorm'>('linkstorm');
   const [chain, setChain] = useState('4');
   const [inflight, setInflight] = useState('2');
-  const [evidence, setEvidence] = useState('1000');
+  const [evidence, setEvidence] = useState(String(DEFAULT_EVIDENCE_PERIOD_MS));
   const [starting, setStarting] = useState(false);
   const seconds = Number(duration);
   const badDuration = !Number.isInteger(seconds) || seconds < 1 || seconds > 86_400 ? 'give a duration in whole seconds, from 1 to 86,400' : undefined;
@@ -23,7 +24,7 @@ export function SessionForm(p: {
   const badWorkload = kind === 'linkstorm' && (badField(chain, 9999) || badField(inflight, 999_999)) ? 'chain and in-flight are whole numbers (or empty for linkstorm’s defaults)' : undefined;
   const evidenceMs = Number(evidence.trim());
   const badEvidence =
-    !/^[0-9]+$/.test(evidence.trim()) || evidenceMs > 60_000
+    !/^[0-9]+$/.test(evidence.trim()) || evidenceMs > MAX_EVIDENCE_PERIOD_MS
       ? 'give the evidence period in whole milliseconds, from 0 (every window recorded) to 60,000'
       : undefined;
   const why = p.blocked ?? badDuration ?? badWorkload ?? badEvidence;
